@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Softoken.Native.Abi;
+
+/// <summary>Builds the CK_FUNCTION_LIST structures once, in native memory that lives as long as the process
+/// (the module is never unloaded), and the two CK_INTERFACEs "PKCS 11" 3.0 (the default) and 2.40.</summary>
+internal static unsafe partial class FunctionTable
+{
+    /// <summary>CK_FUNCTION_LIST: CK_VERSION, then the pointers at their natural alignment (packed on Windows).</summary>
+    private static readonly int PointerOffset = AbiLayout.Pack == 1 ? sizeof(CK_VERSION) : sizeof(void*);
+
+    public static readonly void* Version30 = Build(3, 0, Version30Count);
+    public static readonly void* Version240 = Build(2, 40, Version240Count);
+
+    private static readonly byte* InterfaceName = Utf8("PKCS 11");
+
+    public static readonly CK_INTERFACE* Interfaces = BuildInterfaces();
+
+    public const int InterfaceCount = 2;
+
+    /// <summary>C_GetInterface: a NULL name or version matches any; flags must all be offered.</summary>
+    public static CK_INTERFACE* FindInterface(byte* name, CK_VERSION* version, ulong flags)
+    {
+        for (int i = 0; i < InterfaceCount; i++)
+        {
+            var candidate = &Interfaces[i];
+            if (name != null && !SameName(name, candidate->pInterfaceName)) continue;
+            var listVersion = (CK_VERSION*)candidate->pFunctionList;
+            if (version != null && (version->major != listVersion->major || version->minor != listVersion->minor)) continue;
+            if ((flags & ~(ulong)candidate->flags) != 0) continue;
+            return candidate;
+        }
+        return null;
+    }
+
+    private static bool SameName(byte* a, byte* b)
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            if (a[i] != b[i]) return false;
+            if (a[i] == 0) return true;
+        }
+        return false;
+    }
+
+    private static void* Build(byte major, byte minor, int count)
+    {
+        var functions = Functions30();
+        var list = (byte*)NativeMemory.AllocZeroed((nuint)(PointerOffset + count * sizeof(void*)));
+        *(CK_VERSION*)list = new CK_VERSION { major = major, minor = minor };
+        for (int i = 0; i < count; i++) Unsafe.WriteUnaligned(list + PointerOffset + i * sizeof(void*), (nint)functions[i]);
+        return list;
+    }
+
+    private static CK_INTERFACE* BuildInterfaces()
+    {
+        var interfaces = (CK_INTERFACE*)NativeMemory.AllocZeroed((nuint)(InterfaceCount * sizeof(CK_INTERFACE)));
+        interfaces[0] = new CK_INTERFACE { pInterfaceName = InterfaceName, pFunctionList = Version30, flags = 0 };
+        interfaces[1] = new CK_INTERFACE { pInterfaceName = InterfaceName, pFunctionList = Version240, flags = 0 };
+        return interfaces;
+    }
+
+    private static byte* Utf8(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var p = (byte*)NativeMemory.AllocZeroed((nuint)(bytes.Length + 1));
+        bytes.CopyTo(new Span<byte>(p, bytes.Length));
+        return p;
+    }
+}

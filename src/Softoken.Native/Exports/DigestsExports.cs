@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Softoken.Module;
+using Softoken.Native.Abi;
+using Softoken.Native.Interop;
+
+namespace Softoken.Native.Exports;
+
+/// <summary>Message digesting (PKCS #11 v3.0 section 5.12).</summary>
+internal static unsafe class DigestsExports
+{
+    [UnmanagedCallersOnly(EntryPoint = "C_DigestInit", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_DigestInit(CK_ULONG hSession, CK_MECHANISM* pMechanism)
+    {
+        try
+        {
+            var session = SoftokenModule.Current.Sessions.Get(hSession);
+            session.DigestInit(Mechanism.Type(pMechanism), Mechanism.Parameter(pMechanism));
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_Digest", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_Digest(CK_ULONG hSession, byte* pData, CK_ULONG ulDataLen, byte* pDigest, CK_ULONG* pulDigestLen)
+    {
+        try
+        {
+            var session = SoftokenModule.Current.Sessions.Get(hSession);
+            var data = Args.In(pData, ulDataLen);
+            if (!Output.Prepare(pDigest, pulDigestLen, session.DigestLength(), out var rv)) return rv;
+            *pulDigestLen = (CK_ULONG)session.DigestOnce(data, Output.Span(pDigest, pulDigestLen));
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_DigestUpdate", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_DigestUpdate(CK_ULONG hSession, byte* pPart, CK_ULONG ulPartLen)
+    {
+        try
+        {
+            SoftokenModule.Current.Sessions.Get(hSession).DigestUpdate(Args.In(pPart, ulPartLen));
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_DigestKey", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_DigestKey(CK_ULONG hSession, CK_ULONG hKey) => Boundary.NotSupported();
+
+    [UnmanagedCallersOnly(EntryPoint = "C_DigestFinal", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_DigestFinal(CK_ULONG hSession, byte* pDigest, CK_ULONG* pulDigestLen)
+    {
+        try
+        {
+            var session = SoftokenModule.Current.Sessions.Get(hSession);
+            if (!Output.Prepare(pDigest, pulDigestLen, session.DigestLength(), out var rv)) return rv;
+            *pulDigestLen = (CK_ULONG)session.DigestFinal(Output.Span(pDigest, pulDigestLen));
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Org.BouncyCastle.Crypto;
+
+namespace Softoken.Crypto;
+
+/// <summary>A BouncyCastle digest, for the algorithms the platform does not offer (SHA-224, MD2, SHA-512/t ...).</summary>
+internal sealed class BouncyDigest(IDigest digest) : IDigestEngine
+{
+    public int Size => digest.GetDigestSize();
+
+    public void Update(ReadOnlySpan<byte> data) => digest.BlockUpdate(data);
+
+    public int Finish(Span<byte> destination) => digest.DoFinal(destination);
+
+    public void Dispose() => digest.Reset();
+}

@@ -1,0 +1,30 @@
+using System.Collections.Frozen;
+using Softoken.Pkcs11;
+
+namespace Softoken.Mechanisms;
+
+/// <summary>The one declarative table of mechanisms. C_GetMechanismList and C_GetMechanismInfo read only this;
+/// every operation-init function asks it for the factory it needs.</summary>
+internal static class MechanismRegistry
+{
+    private static readonly FrozenDictionary<CKM, MechanismRow> Rows = Build();
+
+    public static IReadOnlyCollection<MechanismRow> All => Rows.Values;
+
+    public static MechanismRow? Find(CKM type) => Rows.GetValueOrDefault(type);
+
+    public static MechanismRow Get(CKM type) => Find(type) ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+
+    public static IReadOnlyList<MechanismRow> ListedOn(SlotSet slot) =>
+        Rows.Values.Where(r => (r.ListedOn & slot) != 0).OrderBy(r => (ulong)r.Type).ToArray();
+
+    private static FrozenDictionary<CKM, MechanismRow> Build()
+    {
+        var rows = new Dictionary<CKM, MechanismRow>();
+        foreach (var row in DigestMechanisms.Rows())
+        {
+            if (!rows.TryAdd(row.Type, row)) throw new InvalidOperationException($"{row.Type} registered twice");
+        }
+        return rows.ToFrozenDictionary();
+    }
+}

@@ -1,0 +1,87 @@
+using Softoken.Mechanisms;
+using Softoken.Operations;
+using Softoken.Pkcs11;
+
+namespace Softoken.Sessions;
+
+/// <summary>Message digesting (PKCS #11 v3.0 section 5.12). Any error other than a length query or a too-small
+/// buffer ends the operation.</summary>
+internal sealed partial class Session
+{
+    public void DigestInit(CKM mechanism, ReadOnlySpan<byte> parameter)
+    {
+        lock (Gate)
+        {
+            if (Digest is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+            var row = MechanismRegistry.Get(mechanism);
+            if (row.Digest is null) throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+            if (!parameter.IsEmpty) throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID);
+            Digest = new DigestOperation(mechanism, row.Digest());
+        }
+    }
+
+    public int DigestLength()
+    {
+        lock (Gate) return RequireDigest().Size;
+    }
+
+    public int DigestOnce(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        lock (Gate)
+        {
+            var op = RequireDigest();
+            try
+            {
+                if (op.MultiPart) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+                op.Engine.Update(data);
+                return op.Engine.Finish(destination);
+            }
+            finally
+            {
+                EndDigest();
+            }
+        }
+    }
+
+    public void DigestUpdate(ReadOnlySpan<byte> data)
+    {
+        lock (Gate)
+        {
+            var op = RequireDigest();
+            try
+            {
+                op.Engine.Update(data);
+                op.MultiPart = true;
+            }
+            catch
+            {
+                EndDigest();
+                throw;
+            }
+        }
+    }
+
+    public int DigestFinal(Span<byte> destination)
+    {
+        lock (Gate)
+        {
+            var op = RequireDigest();
+            try
+            {
+                return op.Engine.Finish(destination);
+            }
+            finally
+            {
+                EndDigest();
+            }
+        }
+    }
+
+    private DigestOperation RequireDigest() => Digest ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED);
+
+    private void EndDigest()
+    {
+        Digest?.Dispose();
+        Digest = null;
+    }
+}

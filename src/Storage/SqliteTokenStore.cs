@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Softoken.Configuration;
+using Softoken.Pkcs11;
+using Softoken.Tokens;
+
+namespace Softoken.Storage;
+
+/// <summary>The key-storage token in one SQLite file (WAL mode, busy timeout), shared safely by several
+/// processes. Nothing is cached: every read asks the database. Opening an existing database writes nothing.</summary>
+internal sealed partial class SqliteTokenStore : ITokenStore
+{
+    private const int BusyTimeoutMs = 15_000;
+    private readonly SqliteConnection connection;
+    private readonly Lock gate = new();
+
+    private SqliteTokenStore(SqliteConnection connection, string serial, bool readOnly)
+    {
+        this.connection = connection;
+        Serial = serial;
+        ReadOnly = readOnly;
+    }
+
+    public string Serial { get; }
+
+    public bool ReadOnly { get; }
+
+    /// <summary>Opens the token database named by <paramref name="config"/>, creating it (mode 0600, in a 0700
+    /// directory) when it does not exist and the configuration allows writing.</summary>
+    public static SqliteTokenStore Open(ModuleConfig config)
+    {
+        SqliteProvider.EnsureInitialized();
+        string path = config.DatabasePath;
+        bool create = !File.Exists(path);
+        if (create && config.ReadOnly)
+            throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED, $"no token database at {path} and readOnly was given");
+        if (create) CreateEmptyFile(path);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = config.ReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = BusyTimeoutMs / 1000,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMs}");
+            if (create) Initialize(connection, config);
+            int version = Convert.ToInt32(MetaValue(connection, "schema_version") ?? 0L);
+            if (version != Schema.CurrentVersion)
+                throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED, $"token database schema {version} is not supported");
+            var serial = (string?)MetaValue(connection, "serial") ?? throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED);
+            return new SqliteTokenStore(connection, serial, config.ReadOnly);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate) connection.Dispose();
+    }
+
+    private static void CreateEmptyFile(string path)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(dir))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+            else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var _ = new FileStream(path, options);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first; its initialisation wins (see Initialize).
+        }
+    }
+
+    /// <summary>Creates the schema once. Two processes racing to create the database are serialised by
+    /// BEGIN IMMEDIATE; the second one finds the schema in place and leaves it.</summary>
+    private static void Initialize(SqliteConnection connection, ModuleConfig config)
+    {
+        Execute(connection, "PRAGMA journal_mode=WAL");
+        using var tx = SqlTransaction.ForWrite(connection);
+        if (TableExists(connection, "meta")) return;
+        Execute(connection, Schema.CreateVersion1);
+        SetMeta(connection, "schema_version", (long)Schema.CurrentVersion);
+        SetMeta(connection, "serial", Convert.ToHexString(RandomNumberGenerator.GetBytes(8)));
+        SetMeta(connection, "label", config.DbTokenDescription);
+        SetMeta(connection, "so_pin_set", 0L);
+        var masterKey = PinVault.NewMasterKey();
+        try
+        {
+            // The NSS bootstrap: a new token accepts an SO login with the empty PIN, so C_InitPIN can set the
+            // first user PIN.
+            WritePin(connection, CKU.CKU_SO, PinVault.Seal([], masterKey, config.PinIterations));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(masterKey);
+        }
+        tx.Commit();
+    }
+}
