@@ -22,10 +22,15 @@ ENUMS = {
     "CKT": "NSS trust values (CK_TRUST)",
     "CKH": "hardware feature types",
 }
-SKIP = re.compile(r"^(CKA_SUBPRIME_BITS|CKM_CAST5|CKF_)")
+SKIP = re.compile(r"^(CKF_)")
+# PKCS #11 v3.0 constants that NSS's copy of the headers lacks (values from the OASIS v3.0 pkcs11t.h).
+EXTRA = {"CKA_UNIQUE_ID": "0x4UL", "CKA_NAME_HASH_ALGORITHM": "0x8CUL"}
 
 defs = {}
 order = []
+for name, expr in EXTRA.items():
+    defs[name] = expr
+    order.append(name)
 for h in HEADERS:
     text = pathlib.Path(h).read_text()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)

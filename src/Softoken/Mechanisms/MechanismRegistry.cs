@@ -21,7 +21,12 @@ internal static class MechanismRegistry
     private static FrozenDictionary<CKM, MechanismRow> Build()
     {
         var rows = new Dictionary<CKM, MechanismRow>();
-        foreach (var row in DigestMechanisms.Rows())
+        // One line per mechanism family; each family file says which mechanisms it offers.
+        IEnumerable<MechanismRow>[] families =
+        [
+            DigestMechanisms.Rows(),
+        ];
+        foreach (var row in families.SelectMany(f => f))
         {
             if (!rows.TryAdd(row.Type, row)) throw new InvalidOperationException($"{row.Type} registered twice");
         }

@@ -1,4 +1,5 @@
 using Softoken.Crypto;
+using Softoken.Operations;
 using Softoken.Pkcs11;
 
 namespace Softoken.Mechanisms;
@@ -18,10 +19,48 @@ internal sealed record MechanismRow
 
     public ulong MaxKeySize { get; init; }
 
-    /// <summary>Flags that no factory implies (CKF_EC_* capabilities, CKF_HW never).</summary>
+    /// <summary>Flags that no factory implies (CKF_EC_* capabilities; CKF_HW never).</summary>
     public ulong ExtraFlags { get; init; }
 
     public Func<IDigestEngine>? Digest { get; init; }
 
-    public ulong Flags => ExtraFlags | (Digest is null ? 0 : CKF.CKF_DIGEST);
+    public Func<MechanismContext, ICipherOperation>? Encrypt { get; init; }
+
+    public Func<MechanismContext, ICipherOperation>? Decrypt { get; init; }
+
+    public Func<MechanismContext, ISignOperation>? Sign { get; init; }
+
+    public Func<MechanismContext, IVerifyOperation>? Verify { get; init; }
+
+    public Func<MechanismContext, IRecoverOperation>? SignRecover { get; init; }
+
+    public Func<MechanismContext, IRecoverOperation>? VerifyRecover { get; init; }
+
+    public Func<KeyGenRequest, Objects.AttributeSet>? GenerateKey { get; init; }
+
+    public Func<KeyPairRequest, KeyPairMaterial>? GenerateKeyPair { get; init; }
+
+    public Func<DeriveRequest, DeriveResult>? Derive { get; init; }
+
+    /// <summary>C_WrapKey: encrypts the encoded key (a secret key's CKA_VALUE, a private key's PKCS #8
+    /// PrivateKeyInfo) with a one-shot cipher of this mechanism. Usually the same factory as <see cref="Encrypt"/>.</summary>
+    public Func<MechanismContext, ICipherOperation>? Wrap { get; init; }
+
+    /// <summary>C_UnwrapKey: decrypts the wrapped bytes back into the encoded key.</summary>
+    public Func<MechanismContext, ICipherOperation>? Unwrap { get; init; }
+
+    public ulong Flags =>
+        ExtraFlags
+        | (Digest is null ? 0 : CKF.CKF_DIGEST)
+        | (Encrypt is null ? 0 : CKF.CKF_ENCRYPT)
+        | (Decrypt is null ? 0 : CKF.CKF_DECRYPT)
+        | (Sign is null ? 0 : CKF.CKF_SIGN)
+        | (Verify is null ? 0 : CKF.CKF_VERIFY)
+        | (SignRecover is null ? 0 : CKF.CKF_SIGN_RECOVER)
+        | (VerifyRecover is null ? 0 : CKF.CKF_VERIFY_RECOVER)
+        | (GenerateKey is null ? 0 : CKF.CKF_GENERATE)
+        | (GenerateKeyPair is null ? 0 : CKF.CKF_GENERATE_KEY_PAIR)
+        | (Derive is null ? 0 : CKF.CKF_DERIVE)
+        | (Wrap is null ? 0 : CKF.CKF_WRAP)
+        | (Unwrap is null ? 0 : CKF.CKF_UNWRAP);
 }

@@ -5,6 +5,8 @@ namespace Softoken.Pkcs11;
 /// <summary>PKCS #11 attribute types (CK_ATTRIBUTE_TYPE), with the specification's names.</summary>
 internal enum CKA : ulong
 {
+    CKA_UNIQUE_ID = 0x4,
+    CKA_NAME_HASH_ALGORITHM = 0x8C,
     CKA_CLASS = 0x0,
     CKA_TOKEN = 0x1,
     CKA_PRIVATE = 0x2,
@@ -54,6 +56,7 @@ internal enum CKA : ulong
     CKA_SUBPRIME = 0x131,
     CKA_BASE = 0x132,
     CKA_PRIME_BITS = 0x133,
+    CKA_SUBPRIME_BITS = 0x134,
     CKA_SUB_PRIME_BITS = 0x134,
     CKA_VALUE_BITS = 0x160,
     CKA_VALUE_LEN = 0x161,

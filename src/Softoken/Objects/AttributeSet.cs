@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+using System.Collections;
+using System.Security.Cryptography;
+using Softoken.Pkcs11;
+
+namespace Softoken.Objects;
+
+/// <summary>An object's attributes (or a template) with values in Softoken's canonical encoding, independent of
+/// the platform ABI: CK_BBOOL is one byte, CK_ULONG is 8 bytes little-endian, arrays of CK_ULONG are 8 bytes per
+/// element, byte strings are themselves, nested templates are <see cref="TemplateCodec"/> blobs. The native
+/// layer converts to and from the ABI width using <see cref="AttributeKinds"/>.</summary>
+internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDisposable
+{
+    private readonly Dictionary<CKA, byte[]> values;
+
+    public AttributeSet() => values = [];
+
+    public AttributeSet(IEnumerable<KeyValuePair<CKA, byte[]>> source) => values = new(source);
+
+    public int Count => values.Count;
+
+    public IEnumerable<CKA> Types => values.Keys;
+
+    public bool Has(CKA type) => values.ContainsKey(type);
+
+    public byte[]? Bytes(CKA type) => values.GetValueOrDefault(type);
+
+    public byte[] RequireBytes(CKA type) =>
+        values.GetValueOrDefault(type) ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, type.ToString());
+
+    public bool Bool(CKA type, bool fallback = false) =>
+        values.TryGetValue(type, out var v) ? v.Length > 0 && v[0] != 0 : fallback;
+
+    public ulong? Ulong(CKA type) =>
+        values.TryGetValue(type, out var v) && v.Length == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(v) : null;
+
+    public ulong RequireUlong(CKA type) =>
+        Ulong(type) ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, type.ToString());
+
+    public CKO? Class => Ulong(CKA.CKA_CLASS) is { } c ? (CKO)c : null;
+
+    public CKK? KeyType => Ulong(CKA.CKA_KEY_TYPE) is { } k ? (CKK)k : null;
+
+    public ulong[] UlongArray(CKA type)
+    {
+        if (!values.TryGetValue(type, out var v)) return [];
+        var result = new ulong[v.Length / 8];
+        for (int i = 0; i < result.Length; i++) result[i] = BinaryPrimitives.ReadUInt64LittleEndian(v.AsSpan(i * 8));
+        return result;
+    }
+
+    public void Set(CKA type, byte[] value)
+    {
+        if (values.TryGetValue(type, out var old) && !ReferenceEquals(old, value)) CryptographicOperations.ZeroMemory(old);
+        values[type] = value;
+    }
+
+    public void SetBool(CKA type, bool value) => Set(type, [value ? (byte)1 : (byte)0]);
+
+    public void SetUlong(CKA type, ulong value) => Set(type, EncodeUlong(value));
+
+    public void SetUlongArray(CKA type, IReadOnlyList<ulong> items)
+    {
+        var bytes = new byte[items.Count * 8];
+        for (int i = 0; i < items.Count; i++) BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), items[i]);
+        Set(type, bytes);
+    }
+
+    /// <summary>Sets the value unless the attribute is already present.</summary>
+    public void Default(CKA type, byte[] value) => values.TryAdd(type, value);
+
+    public void DefaultBool(CKA type, bool value) => Default(type, [value ? (byte)1 : (byte)0]);
+
+    public bool Remove(CKA type)
+    {
+        if (!values.Remove(type, out var old)) return false;
+        CryptographicOperations.ZeroMemory(old);
+        return true;
+    }
+
+    public AttributeSet Clone() => new(values.Select(kv => KeyValuePair.Create(kv.Key, (byte[])kv.Value.Clone())));
+
+    public static byte[] EncodeUlong(ulong value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+        return bytes;
+    }
+
+    /// <summary>Wipes every value: objects that hold key material are disposed when no longer needed.</summary>
+    public void Dispose()
+    {
+        foreach (var v in values.Values) CryptographicOperations.ZeroMemory(v);
+        values.Clear();
+    }
+
+    public IEnumerator<KeyValuePair<CKA, byte[]>> GetEnumerator() => values.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

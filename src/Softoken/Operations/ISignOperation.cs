@@ -1,0 +1,16 @@
+namespace Softoken.Operations;
+
+/// <summary>An active signature or MAC computation (C_SignInit). Update absorbs data; Final produces the
+/// signature. Mechanisms without a multi-part form (CKM_RSA_PKCS, CKM_ECDSA, CKM_EDDSA ...) buffer the data and
+/// check its length at Final, or report <see cref="SupportsMultiPart"/> false.</summary>
+internal interface ISignOperation : IDisposable
+{
+    /// <summary>The exact (or, for DER-encoded forms, the largest) signature length.</summary>
+    int SignatureLength { get; }
+
+    bool SupportsMultiPart => true;
+
+    void Update(ReadOnlySpan<byte> data);
+
+    int Final(Span<byte> signature);
+}
