@@ -21,8 +21,20 @@ internal static class Schema
             failures   INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE objects (
-            id      INTEGER PRIMARY KEY AUTOINCREMENT,
-            class   INTEGER NOT NULL
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            is_private INTEGER NOT NULL
         );
+        -- One row per attribute (kryoptic's entity-attribute-value shape). vhash is the first 8 bytes of the
+        -- SHA-256 of a plaintext value, so every search by value is an index seek however long the value is
+        -- (certificate DER included); sealed values have no vhash and never match a search.
+        CREATE TABLE attributes (
+            object_id INTEGER NOT NULL,
+            type      INTEGER NOT NULL,
+            value     BLOB NOT NULL,
+            sealed    INTEGER NOT NULL,
+            vhash     INTEGER,
+            PRIMARY KEY (object_id, type)
+        ) WITHOUT ROWID;
+        CREATE INDEX attributes_by_value ON attributes (type, vhash);
         """;
 }

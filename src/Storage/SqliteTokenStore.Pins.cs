@@ -25,6 +25,7 @@ internal sealed partial class SqliteTokenStore
         lock (gate)
         {
             using var tx = SqlTransaction.ForWrite(connection);
+            Execute(connection, "DELETE FROM attributes");
             Execute(connection, "DELETE FROM objects");
             Execute(connection, "DELETE FROM pins");
             WritePin(connection, CKU.CKU_SO, so);

@@ -27,6 +27,7 @@ internal sealed partial class SoftokenModule
             if (!Sessions.Remove(handle, out var session) || session is null)
                 throw new Pkcs11Exception(CKR.CKR_SESSION_HANDLE_INVALID);
             session.EndOperations();
+            Objects.RemoveOwnedBy(handle);
             // PKCS #11 5.6: closing the last session of a slot logs the user out.
             if (!Sessions.OnSlot(session.Slot).Any()) ForgetLogin(session.Slot);
         }
@@ -41,6 +42,7 @@ internal sealed partial class SoftokenModule
             {
                 Sessions.Remove(session.Handle, out _);
                 session.EndOperations();
+                Objects.RemoveOwnedBy(session.Handle);
             }
             ForgetLogin(slot);
         }

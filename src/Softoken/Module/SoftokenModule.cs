@@ -63,6 +63,7 @@ internal sealed partial class SoftokenModule
             current = null;
             foreach (var session in module.Sessions.All) session.EndOperations();
             foreach (var slot in module.Slots) ForgetLogin(slot);
+            module.Objects.Clear();
             module.KeyStorageSlot.Store?.Dispose();
         }
     }
@@ -84,7 +85,9 @@ internal sealed partial class SoftokenModule
     private static void ForgetLogin(Slot slot)
     {
         if (slot.MasterKey is { } key) System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+        if (slot.ImplicitMasterKey is { } implicitKey) System.Security.Cryptography.CryptographicOperations.ZeroMemory(implicitKey);
         slot.MasterKey = null;
+        slot.ImplicitMasterKey = null;
         slot.LoggedIn = null;
     }
 }

@@ -28,6 +28,8 @@ internal sealed partial class Session
 
     public DigestOperation? Digest { get; set; }
 
+    public FindOperation? Find { get; set; }
+
     public bool HasActiveOperation => Digest is not null;
 
     public CKS State => Slot.LoggedIn switch
@@ -59,6 +61,7 @@ internal sealed partial class Session
         {
             Digest?.Dispose();
             Digest = null;
+            Find = null;
             ContextAuthenticated = false;
         }
     }

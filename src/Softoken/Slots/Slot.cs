@@ -38,6 +38,9 @@ internal sealed class Slot
     /// <summary>The token master key while a user or the SO is logged in.</summary>
     internal byte[]? MasterKey { get; set; }
 
+    /// <summary>The master key opened with the empty user PIN on a token that needs no login.</summary>
+    internal byte[]? ImplicitMasterKey { get; set; }
+
     public ITokenStore RequireStore() => Store ?? throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED);
 
     public SlotInfo GetSlotInfo() => new(

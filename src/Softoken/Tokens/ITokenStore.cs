@@ -4,7 +4,7 @@ namespace Softoken.Tokens;
 
 /// <summary>The persistent side of the key-storage token: its identity, PIN records and failure counters.
 /// Every read goes to the database, so several processes sharing one token see each other's changes.</summary>
-internal interface ITokenStore : IDisposable
+internal interface ITokenStore : ITokenObjectStore, IDisposable
 {
     /// <summary>Unique and stable for the life of the database.</summary>
     string Serial { get; }

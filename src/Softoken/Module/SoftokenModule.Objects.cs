@@ -1,0 +1,254 @@
+using Softoken.Objects;
+using Softoken.Operations;
+using Softoken.Pkcs11;
+using Softoken.Sessions;
+using Softoken.Slots;
+using Softoken.Tokens;
+
+namespace Softoken.Module;
+
+/// <summary>Object management (PKCS #11 v3.0 section 5.7): session objects in memory, token objects in the store,
+/// with the visibility, write and login rules of section 4.</summary>
+internal sealed partial class SoftokenModule
+{
+    public ObjectTable Objects { get; } = new();
+
+    public ulong CreateObject(Session session, AttributeSet template)
+    {
+        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created);
+        if (attributes.Bool(CKA.CKA_TRUSTED))
+        {
+            lock (Gate)
+            {
+                // PKCS #11 v3.0 section 4.6.2: only the SO can mark an object trusted.
+                if (session.Slot.LoggedIn != CKU.CKU_SO) throw new Pkcs11Exception(CKR.CKR_ATTRIBUTE_READ_ONLY, "CKA_TRUSTED");
+            }
+        }
+        return AddObject(session, attributes, template);
+    }
+
+    /// <summary>Stores a finished object (created, generated, derived, unwrapped or copied) after the write and
+    /// login checks. <paramref name="template"/>, when given, enables softokn's merge of a token object that is
+    /// already there (same certificate, same trust, same key): the existing object takes the template's values.</summary>
+    public ulong AddObject(Session session, AttributeSet attributes, AttributeSet? template = null)
+    {
+        CheckCanWrite(session, attributes);
+        var slot = session.Slot;
+        if (!attributes.Bool(CKA.CKA_TOKEN)) return Objects.AddSessionObject(slot, session.Handle, attributes);
+        var store = slot.Store!;
+        var masterKey = MasterKeyFor(slot);
+        if (template is not null && Config.MergeDuplicates && FindDuplicate(slot, attributes) is { } existingId)
+        {
+            var existing = store.Load(existingId, masterKey);
+            if (existing is not null && existing.Locked.Count == 0)
+            {
+                var merged = existing.Attributes.Clone();
+                foreach (var (type, value) in template)
+                {
+                    if (type is not (CKA.CKA_CLASS or CKA.CKA_TOKEN)) merged.Set(type, (byte[])value.Clone());
+                }
+                store.Replace(existingId, merged, masterKey);
+                return Objects.HandleForStoreId(slot, existingId);
+            }
+        }
+        return Objects.HandleForStoreId(slot, store.Insert(attributes, masterKey));
+    }
+
+    /// <summary>Finds an object visible to the session, reading token objects afresh.</summary>
+    public ObjectRef Resolve(Session session, ulong handle)
+    {
+        if (Objects.SessionObject(handle) is { } sessionObject)
+        {
+            if (sessionObject.Slot != session.Slot) throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+            var attributes = sessionObject.Attributes;
+            if (attributes.Bool(CKA.CKA_PRIVATE) && !UserAuthenticated(session.Slot)) throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+            return new ObjectRef(handle, sessionObject.Slot, null, attributes, new HashSet<CKA>());
+        }
+        if (Objects.StoreId(handle) is { } entry && entry.Slot == session.Slot && entry.Slot.Store is { } store)
+        {
+            bool authenticated = UserAuthenticated(entry.Slot);
+            var stored = store.Load(entry.Id, authenticated ? MasterKeyFor(entry.Slot) : null);
+            if (stored is null)
+            {
+                Objects.ForgetStoreId(handle);
+                throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+            }
+            if (stored.Attributes.Bool(CKA.CKA_PRIVATE) && !authenticated) throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+            return new ObjectRef(handle, entry.Slot, entry.Id, stored.Attributes, stored.Locked);
+        }
+        throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+    }
+
+    public AttributeRead[] GetAttributeValues(Session session, ulong handle, IReadOnlyList<CKA> types)
+    {
+        var obj = Resolve(session, handle);
+        var a = obj.Attributes;
+        var cls = a.Class!.Value;
+        var rules = ObjectSchema.Cached(cls, ObjectSchema.IsKeyClass(cls) || cls == CKO.CKO_DOMAIN_PARAMETERS ? a.KeyType : null);
+        bool hidden = a.Bool(CKA.CKA_SENSITIVE) || !a.Bool(CKA.CKA_EXTRACTABLE, true);
+        var result = new AttributeRead[types.Count];
+        for (int i = 0; i < types.Count; i++)
+        {
+            var type = types[i];
+            bool secret = rules is not null && rules.TryGetValue(type, out var rule) && (rule & AttributeRule.Secret) != 0;
+            if (secret && (hidden || obj.Locked.Contains(type)))
+                result[i] = new AttributeRead(type, null, CKR.CKR_ATTRIBUTE_SENSITIVE);
+            else if (a.Bytes(type) is { } value)
+                result[i] = new AttributeRead(type, value, CKR.CKR_OK);
+            else
+                result[i] = new AttributeRead(type, null, obj.Locked.Contains(type) ? CKR.CKR_ATTRIBUTE_SENSITIVE : CKR.CKR_ATTRIBUTE_TYPE_INVALID);
+        }
+        return result;
+    }
+
+    public void SetAttributeValues(Session session, ulong handle, AttributeSet changes)
+    {
+        var obj = Resolve(session, handle);
+        var updated = ObjectEditor.ApplySet(obj.Attributes, changes);
+        if (changes.Bool(CKA.CKA_TRUSTED))
+        {
+            lock (Gate)
+            {
+                if (session.Slot.LoggedIn != CKU.CKU_SO) throw new Pkcs11Exception(CKR.CKR_ATTRIBUTE_READ_ONLY, "CKA_TRUSTED");
+            }
+        }
+        if (obj.StoreId is { } id)
+        {
+            if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
+            if (obj.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
+            if (!obj.Slot.Store!.Replace(id, updated, MasterKeyFor(obj.Slot))) throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+        }
+        else if (Objects.SessionObject(handle) is { } sessionObject)
+        {
+            Objects.ReplaceAttributes(sessionObject, updated);
+        }
+    }
+
+    public ulong CopyObject(Session session, ulong handle, AttributeSet changes)
+    {
+        var obj = Resolve(session, handle);
+        if (obj.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
+        return AddObject(session, ObjectEditor.ApplyCopy(obj.Attributes, changes));
+    }
+
+    public void DestroyObject(Session session, ulong handle)
+    {
+        var obj = Resolve(session, handle);
+        if (!obj.Attributes.Bool(CKA.CKA_DESTROYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
+        if (obj.StoreId is { } id)
+        {
+            if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
+            obj.Slot.Store!.Delete(id);
+            Objects.ForgetStoreId(handle);
+        }
+        else
+        {
+            Objects.RemoveSessionObject(handle);
+        }
+    }
+
+    public ulong GetObjectSize(Session session, ulong handle) =>
+        (ulong)Resolve(session, handle).Attributes.Sum(a => 16 + a.Value.Length);
+
+    public void FindObjectsInit(Session session, AttributeSet template)
+    {
+        lock (session.Gate)
+        {
+            if (session.Find is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+        }
+        var slot = session.Slot;
+        bool includePrivate = UserAuthenticated(slot);
+        var criteria = template.Where(c => c.Key != CKA.CKA_TOKEN).ToArray();
+        bool? token = template.Has(CKA.CKA_TOKEN) ? template.Bool(CKA.CKA_TOKEN) : null;
+        var handles = new List<ulong>();
+        if (token != true)
+        {
+            foreach (var obj in Objects.SessionObjectsOn(slot))
+            {
+                if (Matches(obj.Attributes, criteria, includePrivate)) handles.Add(obj.Handle);
+            }
+        }
+        if (token != false && slot.Store is { } store)
+        {
+            foreach (var id in store.Find(criteria, includePrivate)) handles.Add(Objects.HandleForStoreId(slot, id));
+        }
+        lock (session.Gate)
+        {
+            if (session.Find is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+            session.Find = new FindOperation(handles);
+        }
+    }
+
+    private static bool Matches(AttributeSet attributes, KeyValuePair<CKA, byte[]>[] criteria, bool includePrivate)
+    {
+        if (attributes.Bool(CKA.CKA_PRIVATE) && !includePrivate) return false;
+        foreach (var (type, value) in criteria)
+        {
+            if (attributes.Bytes(type) is not { } actual || !actual.AsSpan().SequenceEqual(value)) return false;
+            if (SealingPolicy.MustSeal(attributes, type)) return false;
+        }
+        return true;
+    }
+
+    private void CheckCanWrite(Session session, AttributeSet attributes)
+    {
+        var slot = session.Slot;
+        if (attributes.Bool(CKA.CKA_TOKEN))
+        {
+            if (slot.WriteProtected) throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED);
+            if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
+        }
+        if (attributes.Bool(CKA.CKA_PRIVATE) && !UserAuthenticated(slot)) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
+    }
+
+    /// <summary>True when private objects are available: the user is logged in, or the token needs no login
+    /// (empty user PIN, as softokn).</summary>
+    public bool UserAuthenticated(Slot slot)
+    {
+        if (slot.Store is null) return true;
+        lock (Gate)
+        {
+            if (slot.LoggedIn == CKU.CKU_USER) return true;
+            if (slot.LoggedIn == CKU.CKU_SO) return false;
+        }
+        return slot.NeedsNoLogin(slot.Store.Read());
+    }
+
+    /// <summary>The master key that seals token objects: from the current login, or, on a token whose user PIN is
+    /// empty, opened with the empty PIN once.</summary>
+    private byte[]? MasterKeyFor(Slot slot)
+    {
+        lock (Gate)
+        {
+            if (slot.MasterKey is { } key) return key;
+            if (slot.ImplicitMasterKey is { } implicitKey) return implicitKey;
+        }
+        var store = slot.Store;
+        if (store is null) return null;
+        var record = store.Read();
+        if (!slot.NeedsNoLogin(record) || record.UserPin is null) return null;
+        var opened = PinVault.Open([], record.UserPin);
+        lock (Gate) slot.ImplicitMasterKey ??= opened;
+        return opened;
+    }
+
+    private long? FindDuplicate(Slot slot, AttributeSet attributes)
+    {
+        var cls = attributes.Class;
+        KeyValuePair<CKA, byte[]>[]? criteria = cls switch
+        {
+            CKO.CKO_CERTIFICATE or CKO.CKO_NSS_TRUST when attributes.Bytes(CKA.CKA_ISSUER) is { Length: > 0 } issuer
+                && attributes.Bytes(CKA.CKA_SERIAL_NUMBER) is { Length: > 0 } serial =>
+                [Pair(CKA.CKA_CLASS, attributes), new(CKA.CKA_ISSUER, issuer), new(CKA.CKA_SERIAL_NUMBER, serial)],
+            CKO.CKO_PRIVATE_KEY or CKO.CKO_PUBLIC_KEY or CKO.CKO_SECRET_KEY
+                when attributes.Bytes(CKA.CKA_ID) is { Length: > 0 } id =>
+                [Pair(CKA.CKA_CLASS, attributes), Pair(CKA.CKA_KEY_TYPE, attributes), new(CKA.CKA_ID, id)],
+            _ => null,
+        };
+        if (criteria is null) return null;
+        var found = slot.Store!.Find(criteria, includePrivate: true);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    private static KeyValuePair<CKA, byte[]> Pair(CKA type, AttributeSet attributes) => new(type, attributes.RequireBytes(type));
+}

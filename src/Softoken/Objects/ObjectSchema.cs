@@ -1,0 +1,178 @@
+using System.Collections.Frozen;
+using Softoken.Pkcs11;
+using static Softoken.Objects.AttributeRule;
+
+namespace Softoken.Objects;
+
+/// <summary>Rule rows per object class and key type: which attributes an object may have, which are required,
+/// fixed, token-only or secret. Template validation, C_GetAttributeValue and sealing at rest all read this one
+/// table (PKCS #11 v3.0 chapter 4 and the mechanism chapters' key object tables).</summary>
+internal static class ObjectSchema
+{
+    private static readonly (CKA, AttributeRule)[] Common =
+    [
+        (CKA.CKA_CLASS, Fixed), (CKA.CKA_TOKEN, Fixed), (CKA.CKA_PRIVATE, Fixed), (CKA.CKA_MODIFIABLE, Fixed),
+        (CKA.CKA_LABEL, Changeable), (CKA.CKA_COPYABLE, Changeable), (CKA.CKA_DESTROYABLE, Changeable),
+        (CKA.CKA_UNIQUE_ID, TokenOnly),
+    ];
+
+    private static readonly (CKA, AttributeRule)[] AnyKey =
+    [
+        (CKA.CKA_KEY_TYPE, Fixed | Required), (CKA.CKA_ID, Changeable), (CKA.CKA_START_DATE, Changeable),
+        (CKA.CKA_END_DATE, Changeable), (CKA.CKA_DERIVE, Changeable), (CKA.CKA_LOCAL, TokenOnly),
+        (CKA.CKA_KEY_GEN_MECHANISM, TokenOnly), (CKA.CKA_ALLOWED_MECHANISMS, Changeable),
+    ];
+
+    private static readonly (CKA, AttributeRule)[] PublicKey =
+    [
+        (CKA.CKA_SUBJECT, Changeable), (CKA.CKA_ENCRYPT, Changeable), (CKA.CKA_VERIFY, Changeable),
+        (CKA.CKA_VERIFY_RECOVER, Changeable), (CKA.CKA_WRAP, Changeable), (CKA.CKA_TRUSTED, Changeable),
+        (CKA.CKA_WRAP_TEMPLATE, Changeable), (CKA.CKA_PUBLIC_KEY_INFO, Changeable),
+    ];
+
+    private static readonly (CKA, AttributeRule)[] PrivateKey =
+    [
+        (CKA.CKA_SUBJECT, Changeable), (CKA.CKA_SENSITIVE, Changeable), (CKA.CKA_DECRYPT, Changeable),
+        (CKA.CKA_SIGN, Changeable), (CKA.CKA_SIGN_RECOVER, Changeable), (CKA.CKA_UNWRAP, Changeable),
+        (CKA.CKA_EXTRACTABLE, Changeable), (CKA.CKA_ALWAYS_SENSITIVE, TokenOnly),
+        (CKA.CKA_NEVER_EXTRACTABLE, TokenOnly), (CKA.CKA_WRAP_WITH_TRUSTED, Changeable),
+        (CKA.CKA_UNWRAP_TEMPLATE, Changeable), (CKA.CKA_ALWAYS_AUTHENTICATE, Changeable),
+        (CKA.CKA_PUBLIC_KEY_INFO, Changeable), (CKA.CKA_DERIVE_TEMPLATE, Changeable),
+        (CKA.CKA_NSS_DB, Changeable),
+    ];
+
+    private static readonly (CKA, AttributeRule)[] SecretKey =
+    [
+        (CKA.CKA_SENSITIVE, Changeable), (CKA.CKA_ENCRYPT, Changeable), (CKA.CKA_DECRYPT, Changeable),
+        (CKA.CKA_SIGN, Changeable), (CKA.CKA_VERIFY, Changeable), (CKA.CKA_WRAP, Changeable),
+        (CKA.CKA_UNWRAP, Changeable), (CKA.CKA_EXTRACTABLE, Changeable), (CKA.CKA_ALWAYS_SENSITIVE, TokenOnly),
+        (CKA.CKA_NEVER_EXTRACTABLE, TokenOnly), (CKA.CKA_CHECK_VALUE, Changeable),
+        (CKA.CKA_WRAP_WITH_TRUSTED, Changeable), (CKA.CKA_TRUSTED, Changeable), (CKA.CKA_WRAP_TEMPLATE, Changeable),
+        (CKA.CKA_UNWRAP_TEMPLATE, Changeable), (CKA.CKA_DERIVE_TEMPLATE, Changeable),
+        (CKA.CKA_VALUE, Fixed | Required | Secret | Generated), (CKA.CKA_VALUE_LEN, Fixed),
+    ];
+
+    private static readonly FrozenDictionary<CKK, (CKA, AttributeRule)[]> PublicKeyTypes = new Dictionary<CKK, (CKA, AttributeRule)[]>
+    {
+        [CKK.CKK_RSA] = [(CKA.CKA_MODULUS, Fixed | Required | Generated), (CKA.CKA_PUBLIC_EXPONENT, Fixed | Required),
+            (CKA.CKA_MODULUS_BITS, Fixed)],
+        [CKK.CKK_DSA] = [(CKA.CKA_PRIME, Fixed | Required), (CKA.CKA_SUBPRIME, Fixed | Required),
+            (CKA.CKA_BASE, Fixed | Required), (CKA.CKA_VALUE, Fixed | Required | Generated)],
+        [CKK.CKK_DH] = [(CKA.CKA_PRIME, Fixed | Required), (CKA.CKA_BASE, Fixed | Required),
+            (CKA.CKA_VALUE, Fixed | Required | Generated)],
+        [CKK.CKK_EC] = EcPublic,
+        [CKK.CKK_EC_EDWARDS] = EcPublic,
+        [CKK.CKK_EC_MONTGOMERY] = EcPublic,
+    }.ToFrozenDictionary();
+
+    private static (CKA, AttributeRule)[] EcPublic =>
+        [(CKA.CKA_EC_PARAMS, Fixed | Required), (CKA.CKA_EC_POINT, Fixed | Required | Generated)];
+
+    private static (CKA, AttributeRule)[] EcPrivate =>
+        [(CKA.CKA_EC_PARAMS, Fixed | Required), (CKA.CKA_VALUE, Fixed | Required | Secret | Generated),
+         (CKA.CKA_EC_POINT, Fixed | Generated)];
+
+    private static readonly FrozenDictionary<CKK, (CKA, AttributeRule)[]> PrivateKeyTypes = new Dictionary<CKK, (CKA, AttributeRule)[]>
+    {
+        [CKK.CKK_RSA] =
+        [
+            (CKA.CKA_MODULUS, Fixed | Required | Generated), (CKA.CKA_PUBLIC_EXPONENT, Fixed | Generated),
+            (CKA.CKA_PRIVATE_EXPONENT, Fixed | Required | Secret | Generated), (CKA.CKA_PRIME_1, Fixed | Secret | Generated),
+            (CKA.CKA_PRIME_2, Fixed | Secret | Generated), (CKA.CKA_EXPONENT_1, Fixed | Secret | Generated),
+            (CKA.CKA_EXPONENT_2, Fixed | Secret | Generated), (CKA.CKA_COEFFICIENT, Fixed | Secret | Generated),
+        ],
+        [CKK.CKK_DSA] = [(CKA.CKA_PRIME, Fixed | Required), (CKA.CKA_SUBPRIME, Fixed | Required),
+            (CKA.CKA_BASE, Fixed | Required), (CKA.CKA_VALUE, Fixed | Required | Secret | Generated),
+            (CKA.CKA_NSS_DB, Changeable)],
+        [CKK.CKK_DH] = [(CKA.CKA_PRIME, Fixed | Required), (CKA.CKA_BASE, Fixed | Required),
+            (CKA.CKA_VALUE, Fixed | Required | Secret | Generated), (CKA.CKA_VALUE_BITS, Fixed)],
+        [CKK.CKK_EC] = EcPrivate,
+        [CKK.CKK_EC_EDWARDS] = EcPrivate,
+        [CKK.CKK_EC_MONTGOMERY] = EcPrivate,
+    }.ToFrozenDictionary();
+
+    private static readonly (CKA, AttributeRule)[] Data =
+        [(CKA.CKA_APPLICATION, Changeable), (CKA.CKA_OBJECT_ID, Changeable), (CKA.CKA_VALUE, Changeable)];
+
+    private static readonly (CKA, AttributeRule)[] Certificate =
+    [
+        (CKA.CKA_CERTIFICATE_TYPE, Fixed | Required), (CKA.CKA_TRUSTED, Changeable),
+        (CKA.CKA_CERTIFICATE_CATEGORY, Changeable), (CKA.CKA_CHECK_VALUE, Changeable),
+        (CKA.CKA_START_DATE, Changeable), (CKA.CKA_END_DATE, Changeable), (CKA.CKA_PUBLIC_KEY_INFO, Changeable),
+        // X.509 (section 4.6.3): subject, issuer and serial are taken from the DER when omitted.
+        (CKA.CKA_SUBJECT, Changeable), (CKA.CKA_ID, Changeable), (CKA.CKA_ISSUER, Changeable),
+        (CKA.CKA_SERIAL_NUMBER, Changeable), (CKA.CKA_VALUE, Fixed | Required), (CKA.CKA_URL, Fixed),
+        (CKA.CKA_HASH_OF_SUBJECT_PUBLIC_KEY, Fixed), (CKA.CKA_HASH_OF_ISSUER_PUBLIC_KEY, Fixed),
+        (CKA.CKA_JAVA_MIDP_SECURITY_DOMAIN, Fixed), (CKA.CKA_NAME_HASH_ALGORITHM, Fixed),
+        (CKA.CKA_NSS_EMAIL, Changeable), (CKA.CKA_NSS_SMIME_TIMESTAMP, Changeable),
+    ];
+
+    private static readonly (CKA, AttributeRule)[] DomainParameters =
+    [
+        (CKA.CKA_KEY_TYPE, Fixed | Required), (CKA.CKA_LOCAL, TokenOnly), (CKA.CKA_PRIME, Fixed),
+        (CKA.CKA_SUBPRIME, Fixed), (CKA.CKA_BASE, Fixed), (CKA.CKA_PRIME_BITS, Fixed), (CKA.CKA_SUBPRIME_BITS, Fixed),
+        (CKA.CKA_EC_PARAMS, Fixed),
+    ];
+
+    private static readonly (CKA, AttributeRule)[] NssTrust =
+    [
+        (CKA.CKA_ISSUER, Fixed), (CKA.CKA_SERIAL_NUMBER, Fixed), (CKA.CKA_CERT_SHA1_HASH, Fixed),
+        (CKA.CKA_CERT_MD5_HASH, Fixed), (CKA.CKA_TRUST_DIGITAL_SIGNATURE, Changeable),
+        (CKA.CKA_TRUST_NON_REPUDIATION, Changeable), (CKA.CKA_TRUST_KEY_ENCIPHERMENT, Changeable),
+        (CKA.CKA_TRUST_DATA_ENCIPHERMENT, Changeable), (CKA.CKA_TRUST_KEY_AGREEMENT, Changeable),
+        (CKA.CKA_TRUST_KEY_CERT_SIGN, Changeable), (CKA.CKA_TRUST_CRL_SIGN, Changeable),
+        (CKA.CKA_TRUST_SERVER_AUTH, Changeable), (CKA.CKA_TRUST_CLIENT_AUTH, Changeable),
+        (CKA.CKA_TRUST_CODE_SIGNING, Changeable), (CKA.CKA_TRUST_EMAIL_PROTECTION, Changeable),
+        (CKA.CKA_TRUST_IPSEC_END_SYSTEM, Changeable), (CKA.CKA_TRUST_IPSEC_TUNNEL, Changeable),
+        (CKA.CKA_TRUST_IPSEC_USER, Changeable), (CKA.CKA_TRUST_TIME_STAMPING, Changeable),
+        (CKA.CKA_TRUST_STEP_UP_APPROVED, Changeable),
+    ];
+
+    private static readonly (CKA, AttributeRule)[] Profile = [(CKA.CKA_PROFILE_ID, Fixed | Required)];
+
+    private static readonly FrozenSet<CKK> SecretKeyTypes = new[]
+    {
+        CKK.CKK_GENERIC_SECRET, CKK.CKK_AES, CKK.CKK_DES, CKK.CKK_DES2, CKK.CKK_DES3, CKK.CKK_RC2, CKK.CKK_RC4,
+        CKK.CKK_CAMELLIA, CKK.CKK_SEED, CKK.CKK_CHACHA20, CKK.CKK_POLY1305, CKK.CKK_SHA_1_HMAC, CKK.CKK_SHA224_HMAC,
+        CKK.CKK_SHA256_HMAC, CKK.CKK_SHA384_HMAC, CKK.CKK_SHA512_HMAC, CKK.CKK_SHA512_224_HMAC,
+        CKK.CKK_SHA512_256_HMAC, CKK.CKK_SHA3_224_HMAC, CKK.CKK_SHA3_256_HMAC, CKK.CKK_SHA3_384_HMAC,
+        CKK.CKK_SHA3_512_HMAC, CKK.CKK_MD5_HMAC, CKK.CKK_HKDF,
+    }.ToFrozenSet();
+
+    /// <summary>The attribute rules for an object of <paramref name="cls"/> (and <paramref name="keyType"/> for
+    /// keys), or null when Softoken does not support that class and key type.</summary>
+    public static FrozenDictionary<CKA, AttributeRule>? RulesFor(CKO cls, CKK? keyType)
+    {
+        IEnumerable<(CKA, AttributeRule)>? rows = cls switch
+        {
+            CKO.CKO_DATA => Data,
+            CKO.CKO_CERTIFICATE => Certificate,
+            CKO.CKO_PUBLIC_KEY when keyType is { } k && PublicKeyTypes.TryGetValue(k, out var t) => AnyKey.Concat(PublicKey).Concat(t),
+            CKO.CKO_PRIVATE_KEY when keyType is { } k && PrivateKeyTypes.TryGetValue(k, out var t) => AnyKey.Concat(PrivateKey).Concat(t),
+            CKO.CKO_SECRET_KEY when keyType is { } k && SecretKeyTypes.Contains(k) => AnyKey.Concat(SecretKey),
+            CKO.CKO_DOMAIN_PARAMETERS => DomainParameters,
+            CKO.CKO_NSS_TRUST => NssTrust,
+            CKO.CKO_PROFILE => Profile,
+            _ => null,
+        };
+        if (rows is null) return null;
+        var result = new Dictionary<CKA, AttributeRule>();
+        foreach (var (type, rule) in Common.Concat(rows)) result[type] = rule;
+        return result.ToFrozenDictionary();
+    }
+
+    /// <summary>Cached per (class, key type): the rules never change.</summary>
+    public static FrozenDictionary<CKA, AttributeRule>? Cached(CKO cls, CKK? keyType)
+    {
+        var key = ((ulong)cls, keyType is null ? ulong.MaxValue : (ulong)keyType.Value);
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(key, out var rules)) Cache[key] = rules = RulesFor(cls, keyType);
+            return rules;
+        }
+    }
+
+    private static readonly Dictionary<(ulong, ulong), FrozenDictionary<CKA, AttributeRule>?> Cache = [];
+
+    public static bool IsKeyClass(CKO cls) => cls is CKO.CKO_PUBLIC_KEY or CKO.CKO_PRIVATE_KEY or CKO.CKO_SECRET_KEY;
+}

@@ -1,0 +1,118 @@
+using Softoken.Slots;
+
+namespace Softoken.Objects;
+
+/// <summary>Object handles of this process: session objects by handle, and a two-way map between handles and the
+/// stable ids of token objects. A handle stays valid for the life of its object; handles are never reused
+/// while the module is initialised.</summary>
+internal sealed class ObjectTable
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<ulong, SessionObject> sessionObjects = [];
+    private readonly Dictionary<(ulong Slot, long Id), ulong> handleByStoreId = [];
+    private readonly Dictionary<ulong, (Slot Slot, long Id)> storeIdByHandle = [];
+    private ulong lastHandle;
+
+    public ulong AddSessionObject(Slot slot, ulong ownerSession, AttributeSet attributes)
+    {
+        lock (gate)
+        {
+            var handle = ++lastHandle;
+            sessionObjects[handle] = new SessionObject(handle, slot, ownerSession, attributes);
+            return handle;
+        }
+    }
+
+    public ulong HandleForStoreId(Slot slot, long id)
+    {
+        lock (gate)
+        {
+            if (handleByStoreId.TryGetValue((slot.Id, id), out var handle)) return handle;
+            handle = ++lastHandle;
+            handleByStoreId[(slot.Id, id)] = handle;
+            storeIdByHandle[handle] = (slot, id);
+            return handle;
+        }
+    }
+
+    public SessionObject? SessionObject(ulong handle)
+    {
+        lock (gate) return sessionObjects.GetValueOrDefault(handle);
+    }
+
+    public (Slot Slot, long Id)? StoreId(ulong handle)
+    {
+        lock (gate) return storeIdByHandle.TryGetValue(handle, out var entry) ? entry : null;
+    }
+
+    public void ReplaceAttributes(SessionObject obj, AttributeSet attributes)
+    {
+        lock (gate)
+        {
+            var old = obj.Attributes;
+            obj.Attributes = attributes;
+            old.Dispose();
+        }
+    }
+
+    public bool RemoveSessionObject(ulong handle)
+    {
+        lock (gate)
+        {
+            if (!sessionObjects.Remove(handle, out var obj)) return false;
+            obj.Attributes.Dispose();
+            return true;
+        }
+    }
+
+    public void ForgetStoreId(ulong handle)
+    {
+        lock (gate)
+        {
+            if (storeIdByHandle.Remove(handle, out var entry)) handleByStoreId.Remove((entry.Slot.Id, entry.Id));
+        }
+    }
+
+    /// <summary>C_InitToken removed every token object of the slot.</summary>
+    public void ForgetAllStoreIds(Slot slot)
+    {
+        lock (gate)
+        {
+            foreach (var (handle, entry) in storeIdByHandle.Where(e => e.Value.Slot == slot).ToArray())
+            {
+                storeIdByHandle.Remove(handle);
+                handleByStoreId.Remove((entry.Slot.Id, entry.Id));
+            }
+        }
+    }
+
+    /// <summary>The session objects of a slot, snapshot.</summary>
+    public SessionObject[] SessionObjectsOn(Slot slot)
+    {
+        lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot).ToArray();
+    }
+
+    /// <summary>Destroys the session objects a closing session created.</summary>
+    public void RemoveOwnedBy(ulong sessionHandle)
+    {
+        lock (gate)
+        {
+            foreach (var obj in sessionObjects.Values.Where(o => o.OwnerSession == sessionHandle).ToArray())
+            {
+                sessionObjects.Remove(obj.Handle);
+                obj.Attributes.Dispose();
+            }
+        }
+    }
+
+    public void Clear()
+    {
+        lock (gate)
+        {
+            foreach (var obj in sessionObjects.Values) obj.Attributes.Dispose();
+            sessionObjects.Clear();
+            handleByStoreId.Clear();
+            storeIdByHandle.Clear();
+        }
+    }
+}
