@@ -23,11 +23,11 @@ internal sealed partial class SoftokenModule
             LoginContextSpecific(session, store, pin);
             return;
         }
+        var record = store.Read();
         lock (Gate)
         {
-            CheckCanLogin(slot, userType);
+            CheckCanLogin(session, userType, record);
         }
-        var record = store.Read();
         var pinRecord = userType == CKU.CKU_SO ? record.SoPin
             : record.UserPin ?? throw new Pkcs11Exception(CKR.CKR_USER_PIN_NOT_INITIALIZED);
         var masterKey = Verify(slot, store, userType, record, pinRecord, pin);
@@ -35,7 +35,7 @@ internal sealed partial class SoftokenModule
         {
             try
             {
-                CheckCanLogin(slot, userType);
+                CheckCanLogin(session, userType, record);
             }
             catch
             {
@@ -136,11 +136,19 @@ internal sealed partial class SoftokenModule
         session.ContextAuthenticated = true;
     }
 
-    private void CheckCanLogin(Slot slot, CKU userType)
+    /// <summary>The SO may not log in while a read-only session is open (CKR_SESSION_READ_ONLY_EXISTS), except
+    /// in the NSS bootstrap, as in softokn: NSS keeps a read-only session open on every slot and, to set the first
+    /// user PIN (PK11_InitPin, used by <c>modutil -changepw</c>), logs the SO in with the empty PIN on a second,
+    /// read/write session. So while the token has neither an SO PIN nor a user PIN, only the login session itself
+    /// must be read/write.</summary>
+    private void CheckCanLogin(Session session, CKU userType, TokenRecord record)
     {
+        var slot = session.Slot;
         if (slot.LoggedIn == userType) throw new Pkcs11Exception(CKR.CKR_USER_ALREADY_LOGGED_IN);
         if (slot.LoggedIn is not null) throw new Pkcs11Exception(CKR.CKR_USER_ANOTHER_ALREADY_LOGGED_IN);
-        if (userType == CKU.CKU_SO && Sessions.OnSlot(slot).Any(s => !s.ReadWrite))
+        if (userType != CKU.CKU_SO) return;
+        bool bootstrap = !record.SoPinSetByUser && record.UserPin is null;
+        if (!session.ReadWrite || (!bootstrap && Sessions.OnSlot(slot).Any(s => !s.ReadWrite)))
             throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY_EXISTS);
     }
 
