@@ -56,7 +56,19 @@ internal static unsafe class DigestsExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "C_DigestKey", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_DigestKey(CK_ULONG hSession, CK_ULONG hKey) => Boundary.NotSupported();
+    public static CK_ULONG C_DigestKey(CK_ULONG hSession, CK_ULONG hKey)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            module.DigestKey(module.Sessions.Get(hSession), hKey);
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "C_DigestFinal", CallConvs = [typeof(CallConvCdecl)])]
     public static CK_ULONG C_DigestFinal(CK_ULONG hSession, byte* pDigest, CK_ULONG* pulDigestLen)

@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Softoken.Module;
 using Softoken.Native.Abi;
 using Softoken.Native.Interop;
+using Softoken.Native.Interop.Parameters;
+using Softoken.Objects;
 
 namespace Softoken.Native.Exports;
 
@@ -9,17 +12,104 @@ namespace Softoken.Native.Exports;
 internal static unsafe class KeysExports
 {
     [UnmanagedCallersOnly(EntryPoint = "C_GenerateKey", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_GenerateKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ATTRIBUTE* pTemplate, CK_ULONG ulCount, CK_ULONG* phKey) => Boundary.NotSupported();
+    public static CK_ULONG C_GenerateKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ATTRIBUTE* pTemplate, CK_ULONG ulCount, CK_ULONG* phKey)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            var (type, parameter) = Mechanism.Decode(pMechanism);
+            Args.Require(phKey);
+            using var template = Templates.Read(pTemplate, ulCount);
+            *phKey = (CK_ULONG)module.GenerateKey(session, type, parameter, template);
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "C_GenerateKeyPair", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_GenerateKeyPair(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ATTRIBUTE* pPublicKeyTemplate, CK_ULONG ulPublicKeyAttributeCount, CK_ATTRIBUTE* pPrivateKeyTemplate, CK_ULONG ulPrivateKeyAttributeCount, CK_ULONG* phPublicKey, CK_ULONG* phPrivateKey) => Boundary.NotSupported();
+    public static CK_ULONG C_GenerateKeyPair(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ATTRIBUTE* pPublicKeyTemplate, CK_ULONG ulPublicKeyAttributeCount, CK_ATTRIBUTE* pPrivateKeyTemplate, CK_ULONG ulPrivateKeyAttributeCount, CK_ULONG* phPublicKey, CK_ULONG* phPrivateKey)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            var (type, parameter) = Mechanism.Decode(pMechanism);
+            Args.Require(phPublicKey);
+            Args.Require(phPrivateKey);
+            using var publicTemplate = Templates.Read(pPublicKeyTemplate, ulPublicKeyAttributeCount);
+            using var privateTemplate = Templates.Read(pPrivateKeyTemplate, ulPrivateKeyAttributeCount);
+            var (hPublic, hPrivate) = module.GenerateKeyPair(session, type, parameter, publicTemplate, privateTemplate);
+            *phPublicKey = (CK_ULONG)hPublic;
+            *phPrivateKey = (CK_ULONG)hPrivate;
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "C_WrapKey", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_WrapKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hWrappingKey, CK_ULONG hKey, byte* pWrappedKey, CK_ULONG* pulWrappedKeyLen) => Boundary.NotSupported();
+    public static CK_ULONG C_WrapKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hWrappingKey, CK_ULONG hKey, byte* pWrappedKey, CK_ULONG* pulWrappedKeyLen)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            var (type, parameter) = Mechanism.Decode(pMechanism);
+            Args.Require(pulWrappedKeyLen);
+            var wrapped = module.WrapKey(session, type, parameter, hWrappingKey, hKey);
+            return Output.Copy(wrapped, pWrappedKey, pulWrappedKeyLen);
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "C_UnwrapKey", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_UnwrapKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hUnwrappingKey, byte* pWrappedKey, CK_ULONG ulWrappedKeyLen, CK_ATTRIBUTE* pTemplate, CK_ULONG ulAttributeCount, CK_ULONG* phKey) => Boundary.NotSupported();
+    public static CK_ULONG C_UnwrapKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hUnwrappingKey, byte* pWrappedKey, CK_ULONG ulWrappedKeyLen, CK_ATTRIBUTE* pTemplate, CK_ULONG ulAttributeCount, CK_ULONG* phKey)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            var (type, parameter) = Mechanism.Decode(pMechanism);
+            Args.Require(phKey);
+            using var template = Templates.Read(pTemplate, ulAttributeCount);
+            *phKey = (CK_ULONG)module.UnwrapKey(session, type, parameter, hUnwrappingKey, Args.In(pWrappedKey, ulWrappedKeyLen), template);
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "C_DeriveKey", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_DeriveKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hBaseKey, CK_ATTRIBUTE* pTemplate, CK_ULONG ulAttributeCount, CK_ULONG* phKey) => Boundary.NotSupported();
+    public static CK_ULONG C_DeriveKey(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hBaseKey, CK_ATTRIBUTE* pTemplate, CK_ULONG ulAttributeCount, CK_ULONG* phKey)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            var (type, parameter) = Mechanism.Decode(pMechanism);
+            using var template = Templates.Read(pTemplate, ulAttributeCount);
+            var (handle, result) = module.DeriveKey(session, type, parameter, hBaseKey, template);
+            // Some mechanisms (CKM_TLS12_KEY_AND_MAC_DERIVE) return their keys through the parameter and allow
+            // phKey to be NULL.
+            if (phKey != null) *phKey = (CK_ULONG)handle;
+            ParameterWriteBack.Apply(type, pMechanism->pParameter, pMechanism->ulParameterLen, result,
+                attributes => module.AddObject(session, attributes));
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 }

@@ -78,6 +78,8 @@ internal sealed partial class SoftokenModule
         try
         {
             store.Reinitialize(DecodeLabel(label), PinVault.Seal(soPin, masterKey, Config.PinIterations));
+            Objects.ForgetAllStoreIds(slot);
+            lock (Gate) ForgetLogin(slot);
         }
         finally
         {

@@ -161,12 +161,11 @@ internal sealed partial class SoftokenModule
         var criteria = template.Where(c => c.Key != CKA.CKA_TOKEN).ToArray();
         bool? token = template.Has(CKA.CKA_TOKEN) ? template.Bool(CKA.CKA_TOKEN) : null;
         var handles = new List<ulong>();
-        if (token != true)
+        // Session objects include the token's own read-only objects (CKO_PROFILE), which are CKA_TOKEN true.
+        var all = template.ToArray();
+        foreach (var obj in Objects.SessionObjectsOn(slot))
         {
-            foreach (var obj in Objects.SessionObjectsOn(slot))
-            {
-                if (Matches(obj.Attributes, criteria, includePrivate)) handles.Add(obj.Handle);
-            }
+            if (Matches(obj.Attributes, all, includePrivate)) handles.Add(obj.Handle);
         }
         if (token != false && slot.Store is { } store)
         {

@@ -51,6 +51,7 @@ internal sealed partial class SoftokenModule
             var config = ConfigResolver.Resolve(parameters, environment);
             var store = config.NoKeyDatabase ? null : openStore(config);
             current = new SoftokenModule(config, store);
+            current.AddProfileObjects();
         }
     }
 

@@ -30,7 +30,9 @@ internal sealed partial class Session
 
     public FindOperation? Find { get; set; }
 
-    public bool HasActiveOperation => Digest is not null;
+    public bool HasActiveOperation =>
+        Digest is not null || EncryptOp is not null || DecryptOp is not null || SignOp is not null || VerifyOp is not null
+        || SignRecoverOp is not null || VerifyRecoverOp is not null;
 
     public CKS State => Slot.LoggedIn switch
     {
@@ -51,6 +53,8 @@ internal sealed partial class Session
                 Digest?.Dispose();
                 Digest = null;
             }
+            if ((operationFlags & CKF.CKF_FIND_OBJECTS) != 0) Find = null;
+            EndCryptoOperations(operationFlags);
         }
     }
 
@@ -62,6 +66,7 @@ internal sealed partial class Session
             Digest?.Dispose();
             Digest = null;
             Find = null;
+            EndCryptoOperations(ulong.MaxValue);
             ContextAuthenticated = false;
         }
     }

@@ -50,7 +50,7 @@ internal sealed class Slot
 
     public TokenInfo GetTokenInfo(ulong sessionCount, ulong rwSessionCount)
     {
-        ulong flags = CKF.CKF_RNG | CKF.CKF_CLOCK_ON_TOKEN | CKF.CKF_TOKEN_INITIALIZED;
+        ulong flags = CKF.CKF_RNG | CKF.CKF_CLOCK_ON_TOKEN | CKF.CKF_TOKEN_INITIALIZED | CKF.CKF_DUAL_CRYPTO_OPERATIONS;
         string label = Config.CryptoTokenDescription;
         string serial = "0000000000000001";
         if (WriteProtected) flags |= CKF.CKF_WRITE_PROTECTED;

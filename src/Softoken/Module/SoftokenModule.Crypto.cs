@@ -1,0 +1,85 @@
+using Softoken.Mechanisms;
+using Softoken.Mechanisms.Parameters;
+using Softoken.Objects;
+using Softoken.Operations;
+using Softoken.Pkcs11;
+using Softoken.Sessions;
+
+namespace Softoken.Module;
+
+/// <summary>The *Init functions: find the key, check that it may be used this way, ask the mechanism registry for
+/// the operation, and make it the session's active operation of that kind.</summary>
+internal sealed partial class SoftokenModule
+{
+    public void EncryptInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey) =>
+        Start(session, hKey, mechanism, parameter, CKA.CKA_ENCRYPT, r => r.Encrypt,
+            s => s.EncryptOp, (s, op) => s.EncryptOp = op);
+
+    public void DecryptInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey) =>
+        Start(session, hKey, mechanism, parameter, CKA.CKA_DECRYPT, r => r.Decrypt,
+            s => s.DecryptOp, (s, op) => s.DecryptOp = op);
+
+    public void SignInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey) =>
+        Start(session, hKey, mechanism, parameter, CKA.CKA_SIGN, r => r.Sign,
+            s => s.SignOp, (s, op) => s.SignOp = op);
+
+    public void VerifyInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey) =>
+        Start(session, hKey, mechanism, parameter, CKA.CKA_VERIFY, r => r.Verify,
+            s => s.VerifyOp, (s, op) => s.VerifyOp = op);
+
+    public void SignRecoverInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey) =>
+        Start(session, hKey, mechanism, parameter, CKA.CKA_SIGN_RECOVER, r => r.SignRecover,
+            s => s.SignRecoverOp, (s, op) => s.SignRecoverOp = op);
+
+    public void VerifyRecoverInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey) =>
+        Start(session, hKey, mechanism, parameter, CKA.CKA_VERIFY_RECOVER, r => r.VerifyRecover,
+            s => s.VerifyRecoverOp, (s, op) => s.VerifyRecoverOp = op);
+
+    private void Start<T>(Session session, ulong hKey, CKM mechanism, MechanismParameter parameter, CKA usage,
+        Func<MechanismRow, Func<MechanismContext, T>?> factoryOf,
+        Func<Session, ActiveOperation<T>?> current, Action<Session, ActiveOperation<T>> install) where T : IDisposable
+    {
+        lock (session.Gate)
+        {
+            if (current(session) is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+        }
+        var row = MechanismRegistry.Get(mechanism);
+        var factory = factoryOf(row) ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+        var key = UsableKey(session, hKey, mechanism, usage);
+        var operation = factory(new MechanismContext(mechanism, parameter, key, Random));
+        bool contextLogin = key.Class == CKO.CKO_PRIVATE_KEY && key.Bool(CKA.CKA_ALWAYS_AUTHENTICATE);
+        lock (session.Gate)
+        {
+            if (current(session) is not null)
+            {
+                operation.Dispose();
+                throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+            }
+            install(session, new ActiveOperation<T>(operation, contextLogin));
+            if (contextLogin) session.ContextAuthenticated = false;
+        }
+    }
+
+    /// <summary>The attributes of a key the session may use with <paramref name="mechanism"/> for
+    /// <paramref name="usage"/> (CKA_ENCRYPT, CKA_SIGN, CKA_WRAP, CKA_DERIVE ...).</summary>
+    public AttributeSet UsableKey(Session session, ulong hKey, CKM mechanism, CKA usage)
+    {
+        ObjectRef key;
+        try
+        {
+            key = Resolve(session, hKey);
+        }
+        catch (Pkcs11Exception e) when (e.Rv == CKR.CKR_OBJECT_HANDLE_INVALID)
+        {
+            throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
+        }
+        var a = key.Attributes;
+        if (a.Class is not ({ } cls and (CKO.CKO_PUBLIC_KEY or CKO.CKO_PRIVATE_KEY or CKO.CKO_SECRET_KEY)))
+            throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
+        if (!a.Bool(usage)) throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, usage.ToString());
+        if (a.Has(CKA.CKA_ALLOWED_MECHANISMS) && !a.UlongArray(CKA.CKA_ALLOWED_MECHANISMS).Contains((ulong)mechanism))
+            throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID, "not in CKA_ALLOWED_MECHANISMS");
+        if (key.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
+        return a.Clone();
+    }
+}

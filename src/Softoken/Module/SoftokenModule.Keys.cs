@@ -1,0 +1,209 @@
+using Softoken.Crypto.KeyEncoding;
+using Softoken.Mechanisms;
+using Softoken.Mechanisms.Parameters;
+using Softoken.Objects;
+using Softoken.Pkcs11;
+using Softoken.Sessions;
+
+namespace Softoken.Module;
+
+/// <summary>Key management (PKCS #11 v3.0 section 5.18): generation, derivation, wrapping and unwrapping. The
+/// mechanism computes key material; <see cref="ObjectBuilder"/> turns it and the caller's template into an object.</summary>
+internal sealed partial class SoftokenModule
+{
+    /// <summary>Attributes a key pair's halves share when only one template names them.</summary>
+    private static readonly CKA[] SharedDomainAttributes = [CKA.CKA_EC_PARAMS, CKA.CKA_PRIME, CKA.CKA_SUBPRIME, CKA.CKA_BASE];
+
+    public ulong GenerateKey(Session session, CKM mechanism, MechanismParameter parameter, AttributeSet template)
+    {
+        var row = MechanismRegistry.Get(mechanism);
+        var generate = row.GenerateKey ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+        CheckTemplateTarget(session, template);
+        using var material = generate(new KeyGenRequest(mechanism, parameter, template, Random));
+        if (template.Class is null && material.Class is null) material.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
+        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Generated, material, mechanism);
+        return AddObject(session, attributes);
+    }
+
+    public (ulong Public, ulong Private) GenerateKeyPair(Session session, CKM mechanism, MechanismParameter parameter,
+        AttributeSet publicTemplate, AttributeSet privateTemplate)
+    {
+        var row = MechanismRegistry.Get(mechanism);
+        var generate = row.GenerateKeyPair ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+        if (publicTemplate.Class is { } pc && pc != CKO.CKO_PUBLIC_KEY) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT);
+        if (privateTemplate.Class is { } sc && sc != CKO.CKO_PRIVATE_KEY) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT);
+        CheckTemplateTarget(session, publicTemplate);
+        CheckTemplateTarget(session, privateTemplate);
+        var material = generate(new KeyPairRequest(mechanism, parameter, publicTemplate, privateTemplate, Random));
+        using var publicMaterial = material.Public;
+        using var privateMaterial = material.Private;
+        publicMaterial.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_PUBLIC_KEY);
+        privateMaterial.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_PRIVATE_KEY);
+        foreach (var shared in SharedDomainAttributes)
+        {
+            var value = publicMaterial.Bytes(shared) ?? publicTemplate.Bytes(shared);
+            if (value is not null && !privateTemplate.Has(shared)) privateMaterial.Default(shared, (byte[])value.Clone());
+        }
+        var publicKey = ObjectBuilder.Build(publicTemplate, ObjectOrigin.Generated, publicMaterial, mechanism);
+        var privateKey = ObjectBuilder.Build(privateTemplate, ObjectOrigin.Generated, privateMaterial, mechanism);
+        // Both halves are checked before either is stored, so a refused half leaves nothing behind.
+        CheckCanWrite(session, publicKey);
+        CheckCanWrite(session, privateKey);
+        var hPublic = AddObject(session, publicKey);
+        try
+        {
+            return (hPublic, AddObject(session, privateKey));
+        }
+        catch
+        {
+            DestroyObject(session, hPublic);
+            throw;
+        }
+    }
+
+    public (ulong Handle, DeriveResult Result) DeriveKey(Session session, CKM mechanism, MechanismParameter parameter,
+        ulong hBaseKey, AttributeSet template)
+    {
+        var row = MechanismRegistry.Get(mechanism);
+        var derive = row.Derive ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+        using var baseKey = UsableKey(session, hBaseKey, mechanism, CKA.CKA_DERIVE);
+        using var merged = WithRequiredTemplate(template, baseKey.Bytes(CKA.CKA_DERIVE_TEMPLATE));
+        CheckTemplateTarget(session, merged);
+        var result = derive(new DeriveRequest(mechanism, parameter, baseKey, merged, Random));
+        using var material = result.Key;
+        if (merged.Class is null && material.Class is null) material.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
+        var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Derived, material, mechanism, baseKey);
+        return (AddObject(session, attributes), result);
+    }
+
+    /// <summary>C_WrapKey. A sensitive key is never wrapped by a key that may also decrypt: otherwise C_Decrypt
+    /// with the wrapping key would reveal it (the classic wrap/decrypt attack).</summary>
+    public byte[] WrapKey(Session session, CKM mechanism, MechanismParameter parameter, ulong hWrappingKey, ulong hKey)
+    {
+        var row = MechanismRegistry.Get(mechanism);
+        var wrap = row.Wrap ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+        using var wrappingKey = UsableKey(session, hWrappingKey, mechanism, CKA.CKA_WRAP);
+        ObjectRef target;
+        try
+        {
+            target = Resolve(session, hKey);
+        }
+        catch (Pkcs11Exception e) when (e.Rv == CKR.CKR_OBJECT_HANDLE_INVALID)
+        {
+            throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
+        }
+        var key = target.Attributes;
+        if (key.Class is not (CKO.CKO_SECRET_KEY or CKO.CKO_PRIVATE_KEY)) throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE);
+        if (!key.Bool(CKA.CKA_EXTRACTABLE, true)) throw new Pkcs11Exception(CKR.CKR_KEY_UNEXTRACTABLE);
+        if (target.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
+        if (key.Bool(CKA.CKA_WRAP_WITH_TRUSTED) && !wrappingKey.Bool(CKA.CKA_TRUSTED))
+            throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_WITH_TRUSTED");
+        if (wrappingKey.Bytes(CKA.CKA_WRAP_TEMPLATE) is { } wrapTemplate && !MatchesTemplate(key, TemplateCodec.Decode(wrapTemplate)))
+            throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_TEMPLATE");
+        if (key.Bool(CKA.CKA_SENSITIVE) && wrappingKey.Bool(CKA.CKA_DECRYPT) && row.Decrypt is not null)
+            throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "a wrapping key that can decrypt cannot wrap a sensitive key");
+        var encoded = key.Class == CKO.CKO_SECRET_KEY ? (byte[])key.RequireBytes(CKA.CKA_VALUE).Clone() : PrivateKeyInfoCodec.Encode(key);
+        try
+        {
+            using var cipher = wrap(new MechanismContext(mechanism, parameter, wrappingKey, Random));
+            var output = new byte[cipher.OneShotLength(encoded.Length)];
+            int length = cipher.OneShot(encoded, output);
+            return output.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(encoded);
+        }
+    }
+
+    /// <summary>C_UnwrapKey. Mirrors <see cref="WrapKey"/>: a key that may also encrypt does not unwrap into a
+    /// sensitive key, so nobody can plant a key whose value they chose while the token calls it sensitive.</summary>
+    public ulong UnwrapKey(Session session, CKM mechanism, MechanismParameter parameter, ulong hUnwrappingKey,
+        ReadOnlySpan<byte> wrapped, AttributeSet template)
+    {
+        var row = MechanismRegistry.Get(mechanism);
+        var unwrap = row.Unwrap ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+        using var unwrappingKey = UsableKey(session, hUnwrappingKey, mechanism, CKA.CKA_UNWRAP);
+        using var merged = WithRequiredTemplate(template, unwrappingKey.Bytes(CKA.CKA_UNWRAP_TEMPLATE));
+        var cls = merged.Class ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, "CKA_CLASS");
+        if (cls is not (CKO.CKO_SECRET_KEY or CKO.CKO_PRIVATE_KEY)) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT);
+        CheckTemplateTarget(session, merged);
+        byte[] plain;
+        using (var cipher = unwrap(new MechanismContext(mechanism, parameter, unwrappingKey, Random)))
+        {
+            var buffer = new byte[cipher.OneShotLength(wrapped.Length)];
+            int length;
+            try
+            {
+                length = cipher.OneShot(wrapped, buffer);
+            }
+            catch (Pkcs11Exception e) when (e.Rv is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE)
+            {
+                throw new Pkcs11Exception(e.Rv == CKR.CKR_ENCRYPTED_DATA_INVALID ? CKR.CKR_WRAPPED_KEY_INVALID : CKR.CKR_WRAPPED_KEY_LEN_RANGE);
+            }
+            plain = buffer.AsSpan(0, length).ToArray();
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer);
+        }
+        using var material = cls == CKO.CKO_SECRET_KEY ? SecretMaterial(plain, merged) : PrivateKeyInfoCodec.Decode(plain);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
+        var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Unwrapped, material, mechanism);
+        if (attributes.Bool(CKA.CKA_SENSITIVE) && unwrappingKey.Bool(CKA.CKA_ENCRYPT) && row.Encrypt is not null)
+        {
+            attributes.Dispose();
+            throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "an unwrapping key that can encrypt cannot make a sensitive key");
+        }
+        return AddObject(session, attributes);
+    }
+
+    /// <summary>C_DigestKey: the value of a secret key joins the running digest.</summary>
+    public void DigestKey(Session session, ulong hKey)
+    {
+        ObjectRef key;
+        try
+        {
+            key = Resolve(session, hKey);
+        }
+        catch (Pkcs11Exception e) when (e.Rv == CKR.CKR_OBJECT_HANDLE_INVALID)
+        {
+            throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
+        }
+        if (key.Attributes.Class != CKO.CKO_SECRET_KEY) throw new Pkcs11Exception(CKR.CKR_KEY_INDIGESTIBLE);
+        if (key.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
+        session.DigestUpdate(key.Attributes.RequireBytes(CKA.CKA_VALUE));
+    }
+
+    private static AttributeSet SecretMaterial(byte[] value, AttributeSet template)
+    {
+        var material = new AttributeSet();
+        // CBC without padding and raw RSA may return more than the key; CKA_VALUE_LEN says how much is key.
+        int length = template.Ulong(CKA.CKA_VALUE_LEN) is { } n && n <= (ulong)value.Length ? (int)n : value.Length;
+        material.Set(CKA.CKA_VALUE, value.AsSpan(0, length).ToArray());
+        return material;
+    }
+
+    /// <summary>A template combined with a key's CKA_DERIVE_TEMPLATE / CKA_UNWRAP_TEMPLATE: the required
+    /// attributes are added, and a conflicting value is CKR_TEMPLATE_INCONSISTENT.</summary>
+    private static AttributeSet WithRequiredTemplate(AttributeSet template, byte[]? required)
+    {
+        var merged = template.Clone();
+        if (required is null) return merged;
+        foreach (var (type, value) in TemplateCodec.Decode(required))
+        {
+            if (merged.Bytes(type) is { } given && !given.AsSpan().SequenceEqual(value))
+                throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT, type.ToString());
+            merged.Set(type, value);
+        }
+        return merged;
+    }
+
+    private static bool MatchesTemplate(AttributeSet key, AttributeSet required) =>
+        required.All(r => key.Bytes(r.Key) is { } v && v.AsSpan().SequenceEqual(r.Value));
+
+    /// <summary>Token keys need a writable token and a read/write session before any work is done.</summary>
+    private static void CheckTemplateTarget(Session session, AttributeSet template)
+    {
+        if (!template.Bool(CKA.CKA_TOKEN)) return;
+        if (session.Slot.WriteProtected) throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED);
+        if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
+    }
+}
