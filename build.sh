@@ -3,7 +3,13 @@
 #   ./build.sh          install missing prerequisites, publish out/libsoftoken.so, show it working in pkcs11-tool
 #   ./build.sh test     the above, then every test suite (unit, native through the .so, conformance); non-zero on failure
 #   ./build.sh publish  only publish the module
+#   ./build.sh install  install the module and its p11-kit module file (publishing first if out/ has no module):
+#                       PREFIX (default /usr/local) puts the module in $PREFIX/lib/softoken/libsoftoken.so and
+#                       softoken.module in $PREFIX/share/p11-kit/modules; LIBDIR and P11KIT_MODULE_DIR override
+#                       those two directories; DESTDIR stages everything under another root (the module file
+#                       still names the final path); SOFTOKEN_MODULE installs another build of the module.
 set -euo pipefail
+CALLER_DIR=$(pwd)
 cd "$(dirname "$0")"
 ROOT=$(pwd)
 OUT="$ROOT/out"
@@ -13,7 +19,8 @@ case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; esac
 
 # Debian packages: the native toolchain NativeAOT links with, static SQLite, the system pkcs11.h for the ABI
 # test, and the real consumers the tests drive.
-APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev p11-kit opensc libnss3 libnss3-tools openssl)
+APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev p11-kit p11-kit-modules opensc libnss3 libnss3-tools openssl
+  gnutls-bin python3-pykcs11)
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -45,6 +52,31 @@ demo() {
   db=$(mktemp -d)
   SOFTOKEN_PARAMS="configdir='sql:$db'" pkcs11-tool --module "$MODULE" --show-info --list-slots --list-mechanisms
   rm -rf "$db"
+}
+
+# absolute PATH: PATH as given on the command line, made absolute against the caller's directory.
+absolute() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$CALLER_DIR" "$1" ;; esac; }
+
+install_module() {
+  local source prefix libdir moduledir destdir
+  source=$(absolute "${SOFTOKEN_MODULE:-$MODULE}")
+  if [ ! -f "$source" ]; then
+    install_prerequisites; publish
+    source=$MODULE
+  fi
+  prefix=$(absolute "${PREFIX:-/usr/local}")
+  libdir=$(absolute "${LIBDIR:-$prefix/lib/softoken}")
+  moduledir=$(absolute "${P11KIT_MODULE_DIR:-$prefix/share/p11-kit/modules}")
+  destdir=${DESTDIR:+$(absolute "$DESTDIR")}
+  log "installing $source as $destdir$libdir/libsoftoken.so"
+  install -d -m 0755 "$destdir$libdir" "$destdir$moduledir"
+  install -m 0644 "$source" "$destdir$libdir/libsoftoken.so"
+  # p11-kit reads module files from ~/.config/pkcs11/modules, /etc/pkcs11/modules and its package directory
+  # (/usr/share/p11-kit/modules on Debian; `pkg-config --variable p11_module_configs p11-kit-1`).
+  printf '# Softoken, a software PKCS #11 token (installed by build.sh install)\nmodule: %s\n' \
+    "$libdir/libsoftoken.so" >"$destdir$moduledir/softoken.module"
+  chmod 0644 "$destdir$moduledir/softoken.module"
+  echo "p11-kit module file: $destdir$moduledir/softoken.module"
 }
 
 run_tests() {
@@ -84,5 +116,6 @@ case "$cmd" in
   build) install_prerequisites; publish; demo ;;
   publish) install_prerequisites; publish ;;
   test) install_prerequisites; publish; run_tests ;;
-  *) echo "usage: $0 [build|test|publish]" >&2; exit 2 ;;
+  install) install_module ;;
+  *) echo "usage: $0 [build|test|publish|install]" >&2; exit 2 ;;
 esac
