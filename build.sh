@@ -17,10 +17,11 @@ MODULE="$OUT/libsoftoken.so"
 RID=linux-x64
 case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; esac
 
-# Debian packages: the native toolchain NativeAOT links with, static SQLite, the system pkcs11.h for the ABI
-# test, and the real consumers the tests drive.
-APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev p11-kit p11-kit-modules opensc libnss3 libnss3-tools openssl
-  gnutls-bin python3-pykcs11)
+# Debian packages: the native toolchain NativeAOT links with, static SQLite, the system PKCS #11 headers for the ABI
+# test (p11-kit's pkcs11.h is v2.40 only; NSS's libnss3-dev ships the OASIS v3.0 one with CK_INTERFACE and
+# CK_FUNCTION_LIST_3_0), and the real consumers the tests drive.
+APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev libnss3-dev p11-kit p11-kit-modules opensc libnss3
+  libnss3-tools openssl gnutls-bin python3-pykcs11)
 
 log() { printf '\n== %s\n' "$*"; }
 
