@@ -157,12 +157,14 @@ public sealed class SessionTests(ModuleFixture fixture) : InitializedModuleTest(
     [Fact]
     public void SoLoginWithAReadOnlySessionOpenIsSessionReadOnlyExists()
     {
+        // Once the token has an SO PIN; a brand-new token waives the rule for NSS's bootstrap (SoLoginTests).
+        KeyStorageSlot.InitToken("so-pin", "label");
         var rw = OpenSession(KeyStorageSlotId, readWrite: true);
         var ro = OpenSession(KeyStorageSlotId);
-        Expect.Rv(CKR.CKR_SESSION_READ_ONLY_EXISTS, () => rw.Login(CKU.CKU_SO, ""));
-        Expect.Rv(CKR.CKR_SESSION_READ_ONLY_EXISTS, () => ro.Login(CKU.CKU_SO, ""));
+        Expect.Rv(CKR.CKR_SESSION_READ_ONLY_EXISTS, () => rw.Login(CKU.CKU_SO, "so-pin"));
+        Expect.Rv(CKR.CKR_SESSION_READ_ONLY_EXISTS, () => ro.Login(CKU.CKU_SO, "so-pin"));
         ro.CloseSession();
-        rw.Login(CKU.CKU_SO, "");
+        rw.Login(CKU.CKU_SO, "so-pin");
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class SlotTests(ModuleFixture fixture) : InitializedModuleTest(fix
         Assert.Equal("Softoken Generic Crypto Services", info.Label);
         Assert.Equal("Softoken Project", info.ManufacturerId);
         Assert.Equal("Softoken", info.Model);
-        Assert.Equal(CKF.CKF_RNG | CKF.CKF_CLOCK_ON_TOKEN | CKF.CKF_TOKEN_INITIALIZED | CKF.CKF_WRITE_PROTECTED,
+        Assert.Equal(CKF.CKF_RNG | CKF.CKF_CLOCK_ON_TOKEN | CKF.CKF_TOKEN_INITIALIZED | CKF.CKF_DUAL_CRYPTO_OPERATIONS | CKF.CKF_WRITE_PROTECTED,
             info.TokenFlags.Flags);
         AssertCommonTokenFields(info);
     }
@@ -73,7 +73,7 @@ public sealed class SlotTests(ModuleFixture fixture) : InitializedModuleTest(fix
         Assert.Equal("Softoken Certificate DB", info.Label);
         Assert.Equal("Softoken Project", info.ManufacturerId);
         Assert.Equal("Softoken", info.Model);
-        Assert.Equal(CKF.CKF_RNG | CKF.CKF_CLOCK_ON_TOKEN | CKF.CKF_TOKEN_INITIALIZED | CKF.CKF_LOGIN_REQUIRED,
+        Assert.Equal(CKF.CKF_RNG | CKF.CKF_CLOCK_ON_TOKEN | CKF.CKF_TOKEN_INITIALIZED | CKF.CKF_DUAL_CRYPTO_OPERATIONS | CKF.CKF_LOGIN_REQUIRED,
             info.TokenFlags.Flags);
         AssertCommonTokenFields(info);
     }
