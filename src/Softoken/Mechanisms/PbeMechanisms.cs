@@ -8,7 +8,8 @@ namespace Softoken.Mechanisms;
 
 /// <summary>Password-based key generation (C_GenerateKey): CKM_PKCS5_PBKD2 (PBKDF2 with the HMAC-SHA-1/224/256/
 /// 384/512 PRFs, .NET or BouncyCastle) and the PKCS #12 PBE mechanisms NSS uses for .p12 files
-/// (CK_PBE_PARAMS, RFC 7292 appendix B through BouncyCastle): CKM_PBE_SHA1_* derive a cipher key (ID 1) and, for
+/// (CK_PBE_PARAMS, RFC 7292 appendix B through BouncyCastle; CKM_NSS_PBE_SHA1_DES_CBC likewise, for single DES;
+/// CKM_PBE_MD2_DES_CBC and CKM_PBE_MD5_DES_CBC are PKCS #5 v1.5 PBES1): CKM_PBE_SHA1_* derive a cipher key (ID 1) and, for
 /// the CBC ones, the IV (ID 2), which is returned through <see cref="PbeParameter.InitVector"/>;
 /// CKM_PBA_SHA1_WITH_SHA1_HMAC and NSS's HMAC key generators derive a MAC key (ID 3). softokn lists all of
 /// them on both slots. Key sizes are softokn's (bytes; bits for the RC2/RC4 rows).</summary>
@@ -17,6 +18,9 @@ internal static class PbeMechanisms
     public static IEnumerable<MechanismRow> Rows()
     {
         yield return new MechanismRow { Type = CKM.CKM_PKCS5_PBKD2, MinKeySize = 1, MaxKeySize = 256, GenerateKey = Pbkdf2Key };
+        yield return Pbes1(CKM.CKM_PBE_MD2_DES_CBC, HashAlg.MD2);
+        yield return Pbes1(CKM.CKM_PBE_MD5_DES_CBC, HashAlg.MD5);
+        yield return Pbe(CKM.CKM_NSS_PBE_SHA1_DES_CBC, CKK.CKK_DES, 8, ivLength: 8, 8, 8);
         yield return Pbe(CKM.CKM_PBE_SHA1_DES3_EDE_CBC, CKK.CKK_DES3, 24, ivLength: 8, 24, 24);
         yield return Pbe(CKM.CKM_PBE_SHA1_DES2_EDE_CBC, CKK.CKK_DES2, 16, ivLength: 8, 24, 24);
         yield return Pbe(CKM.CKM_PBE_SHA1_RC2_40_CBC, CKK.CKK_RC2, 5, ivLength: 8, 40, 40);
@@ -69,6 +73,23 @@ internal static class PbeMechanisms
             if (ivLength > 0 && p.WantsInitVector) p.InitVector = iv;
             else CryptographicOperations.ZeroMemory(iv);
             return DerivedKeys.Secret(key, request.Template, keyType);
+        },
+    };
+
+    /// <summary>PKCS #5 v1.5 PBES1 (PBKDF1 with MD2 or MD5): a DES key and its IV. softokn advertises these as
+    /// CKF_DERIVE but serves them in C_GenerateKey like every PBE mechanism; Softoken advertises what it does.</summary>
+    private static MechanismRow Pbes1(CKM type, HashAlg alg) => new()
+    {
+        Type = type,
+        MinKeySize = 8,
+        MaxKeySize = 8,
+        GenerateKey = request =>
+        {
+            var p = PbeParams(request);
+            var (key, iv) = Crypto.Pbkdf1.DeriveDesKeyAndIv(alg, p.Password, p.Salt, Iterations(p.Iterations));
+            if (p.WantsInitVector) p.InitVector = iv;
+            else CryptographicOperations.ZeroMemory(iv);
+            return DerivedKeys.Secret(key, request.Template, CKK.CKK_DES);
         },
     };
 

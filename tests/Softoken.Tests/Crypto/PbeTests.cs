@@ -114,4 +114,32 @@ public sealed class PbeTests
         Assert.Equal(8, p.InitVector!.Length);
         Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID, Fails(() => Generate(CKM.CKM_PBE_SHA1_RC4_40, p with { Iterations = 0 }, Template())));
     }
+
+    // PKCS #5 v1.5 PBES1 (RFC 8018 section 5.1): DK = MD5^c(P || S); key = DK[0..7] (here with DES parity),
+    // IV = DK[8..15]. The expectation is the definition computed with .NET's MD5.
+    [Fact]
+    public void Pbes1_md5_des()
+    {
+        byte[] password = Ascii("password"), salt = Hex("78578E5A5D63CB06");
+        byte[] dk = [.. password, .. salt];
+        for (int i = 0; i < 1000; i++) dk = System.Security.Cryptography.MD5.HashData(dk);
+        var p = new PbeParameter(true, password, salt, 1000);
+        var key = Generate(CKM.CKM_PBE_MD5_DES_CBC, p, Template());
+        var expected = dk[..8];
+        Org.BouncyCastle.Crypto.Parameters.DesParameters.SetOddParity(expected);
+        Assert.Equal(ToHex(expected), Value(key));
+        Assert.Equal(ToHex(dk[8..16]), ToHex(p.InitVector));
+        Assert.Equal((ulong)CKK.CKK_DES, key.Ulong(CKA.CKA_KEY_TYPE));
+        Assert.Equal(8, Value(Generate(CKM.CKM_PBE_MD2_DES_CBC, p, Template())).Length / 2);
+    }
+
+    // CKM_NSS_PBE_SHA1_DES_CBC: the PKCS #12 KDF with SHA-1 for an 8-byte DES key; the first 8 bytes of the
+    // "smeg" ID 1 vector above, with parity.
+    [Fact]
+    public void Nss_pbe_sha1_des()
+    {
+        var p = new PbeParameter(true, Smeg, Hex("0A58CF64530D823F"), 1);
+        Assert.Equal("8aabe6297a6db046", Value(Generate(CKM.CKM_NSS_PBE_SHA1_DES_CBC, p, Template())));
+        Assert.Equal("79993dfe048d3b76", ToHex(p.InitVector));
+    }
 }
