@@ -9,7 +9,8 @@ namespace Softoken.Mechanisms;
 /// <summary>NIST SP 800-108 KDFs (PKCS #11 v3.0 section 2.43.7): counter, feedback and double-pipeline mode, with an
 /// HMAC or CMAC PRF (the libraries' HMAC and CMAC; the iteration and the fixed input are assembled here from the
 /// CK_PRF_DATA_PARAM list). Additional derived keys are not supported yet (CKR_MECHANISM_PARAM_INVALID).
-/// softokn lists these on both slots.</summary>
+/// NSS's CKM_NSS_SP800_108_*_DERIVE_DATA are the same KDFs whose result the session stores as a data object
+/// (CKO_DATA with this CKA_VALUE), as for CKM_HKDF_DATA. softokn lists all six on both slots.</summary>
 internal static class Sp800108Mechanisms
 {
     private enum Mode
@@ -24,6 +25,9 @@ internal static class Sp800108Mechanisms
         yield return Row(CKM.CKM_SP800_108_COUNTER_KDF, Mode.Counter);
         yield return Row(CKM.CKM_SP800_108_FEEDBACK_KDF, Mode.Feedback);
         yield return Row(CKM.CKM_SP800_108_DOUBLE_PIPELINE_KDF, Mode.DoublePipeline);
+        yield return Row(CKM.CKM_NSS_SP800_108_COUNTER_KDF_DERIVE_DATA, Mode.Counter);
+        yield return Row(CKM.CKM_NSS_SP800_108_FEEDBACK_KDF_DERIVE_DATA, Mode.Feedback);
+        yield return Row(CKM.CKM_NSS_SP800_108_DOUBLE_PIPELINE_KDF_DERIVE_DATA, Mode.DoublePipeline);
     }
 
     private static MechanismRow Row(CKM type, Mode mode) => new()

@@ -21,6 +21,7 @@ public sealed class Sp800108Tests
     {
         var p = new Sp800108Parameter(CKM.CKM_SHA256_HMAC, [Counter32, new PrfByteArray(Hex(fixedInput))], 0);
         Assert.Equal(ko, Value(Derive(CKM.CKM_SP800_108_COUNTER_KDF, Secret(Hex(ki)), p, Template(ko.Length / 2)).Key));
+        Assert.Equal(ko, Value(Derive(CKM.CKM_NSS_SP800_108_COUNTER_KDF_DERIVE_DATA, Secret(Hex(ki)), p, Template(ko.Length / 2)).Key));
     }
 
     // The same KDF written out with the library HMAC: counter || label || 0x00 || context || [L]_32, little-endian

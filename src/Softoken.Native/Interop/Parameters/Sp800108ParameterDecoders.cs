@@ -6,7 +6,7 @@ using Softoken.Pkcs11;
 namespace Softoken.Native.Interop.Parameters;
 
 /// <summary>CK_SP800_108_KDF_PARAMS (counter, double pipeline) and CK_SP800_108_FEEDBACK_KDF_PARAMS, with their
-/// CK_PRF_DATA_PARAM lists, into <see cref="Sp800108Parameter"/>. The additional derived keys are counted, not
+/// CK_PRF_DATA_PARAM lists, into <see cref="Sp800108Parameter"/> (also for NSS's _DERIVE_DATA variants). The additional derived keys are counted, not
 /// decoded (not supported yet).</summary>
 internal static unsafe partial class Sp800108ParameterDecoders
 {
@@ -17,6 +17,9 @@ internal static unsafe partial class Sp800108ParameterDecoders
         decoders[CKM.CKM_SP800_108_COUNTER_KDF] = (p, l) => Decode(p, l, counterMode: true);
         decoders[CKM.CKM_SP800_108_DOUBLE_PIPELINE_KDF] = (p, l) => Decode(p, l, counterMode: false);
         decoders[CKM.CKM_SP800_108_FEEDBACK_KDF] = DecodeFeedback;
+        decoders[CKM.CKM_NSS_SP800_108_COUNTER_KDF_DERIVE_DATA] = (p, l) => Decode(p, l, counterMode: true);
+        decoders[CKM.CKM_NSS_SP800_108_DOUBLE_PIPELINE_KDF_DERIVE_DATA] = (p, l) => Decode(p, l, counterMode: false);
+        decoders[CKM.CKM_NSS_SP800_108_FEEDBACK_KDF_DERIVE_DATA] = DecodeFeedback;
     }
 
     private static MechanismParameter Decode(byte* parameter, CK_ULONG length, bool counterMode)
