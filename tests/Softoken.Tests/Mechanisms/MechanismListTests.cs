@@ -94,10 +94,7 @@ public sealed class MechanismListTests(ITestOutputHelper output)
         "slot1:CKM_SEED_CBC_ENCRYPT_DATA", "slot1:CKM_SSL3_PRE_MASTER_KEY_GEN", "slot1:CKM_SSL3_MASTER_KEY_DERIVE",
         "slot1:CKM_SSL3_MASTER_KEY_DERIVE_DH", "slot1:CKM_SSL3_KEY_AND_MAC_DERIVE", "slot1:CKM_SSL3_MD5_MAC",
         "slot1:CKM_SSL3_SHA1_MAC",
-       
         "slot1:CKM_NSS_PBE_SHA1_FAULTY_3DES_CBC", "slot2:CKM_NSS_PBE_SHA1_FAULTY_3DES_CBC",
-       
-       
         "slot1:CKM_NSS_AES_KEY_WRAP", "slot2:CKM_NSS_AES_KEY_WRAP", "slot1:CKM_NSS_AES_KEY_WRAP_PAD",
         "slot2:CKM_NSS_AES_KEY_WRAP_PAD", "slot1:CKM_AES_KEY_WRAP", "slot2:CKM_AES_KEY_WRAP",
         "slot1:CKM_AES_KEY_WRAP_PAD", "slot2:CKM_AES_KEY_WRAP_PAD", "slot1:CKM_AES_KEY_WRAP_KWP",
