@@ -31,6 +31,7 @@ internal static class MechanismRegistry
             Sp800108Mechanisms.Rows(),
             HashKeyDerivationMechanisms.Rows(),
             TlsMechanisms.Rows(),
+            Ssl3Mechanisms.Rows(),
         ];
         foreach (var row in families.SelectMany(f => f))
         {

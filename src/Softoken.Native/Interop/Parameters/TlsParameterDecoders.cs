@@ -8,7 +8,7 @@ namespace Softoken.Native.Interop.Parameters;
 /// <summary>The TLS parameter structures: CK_TLS_MAC_PARAMS, CK_TLS12_MASTER_KEY_DERIVE_PARAMS and
 /// CK_SSL3_MASTER_KEY_DERIVE_PARAMS (the TLS 1.0 and NSS SHA-256 mechanisms, with the PRF fixed here),
 /// CK_TLS12_EXTENDED_MASTER_KEY_DERIVE_PARAMS (= NSS's CK_NSS_TLS_EXTENDED_MASTER_KEY_DERIVE_PARAMS),
-/// CK_TLS12_KEY_MAT_PARAMS and CK_SSL3_KEY_MAT_PARAMS. The outputs go back with <see cref="WriteVersion"/> and
+/// CK_TLS12_KEY_MAT_PARAMS and CK_SSL3_KEY_MAT_PARAMS, and the SSL 3.0 mechanisms' uses of the same structures. The outputs go back with <see cref="WriteVersion"/> and
 /// <see cref="WriteKeyMaterial"/>.</summary>
 internal static unsafe partial class TlsParameterDecoders
 {
@@ -30,6 +30,12 @@ internal static unsafe partial class TlsParameterDecoders
         decoders[CKM.CKM_TLS12_KEY_AND_MAC_DERIVE] = DecodeTls12KeyMat;
         decoders[CKM.CKM_TLS_KEY_AND_MAC_DERIVE] = (p, l) => DecodeSsl3KeyMat(p, l, CKM.CKM_TLS_PRF);
         decoders[CKM.CKM_NSS_TLS_KEY_AND_MAC_DERIVE_SHA256] = (p, l) => DecodeSsl3KeyMat(p, l, CKM.CKM_SHA256);
+        // SSL 3.0 has no PRF choice: the PRF field is left at CKM_MD5 and ignored.
+        foreach (var type in new[] { CKM.CKM_SSL3_MASTER_KEY_DERIVE, CKM.CKM_SSL3_MASTER_KEY_DERIVE_DH })
+            decoders[type] = (p, l) => DecodeSsl3Master(p, l, CKM.CKM_MD5);
+        decoders[CKM.CKM_SSL3_KEY_AND_MAC_DERIVE] = (p, l) => DecodeSsl3KeyMat(p, l, CKM.CKM_MD5);
+        decoders[CKM.CKM_SSL3_MD5_MAC] = ParameterDecoder.Ulong;
+        decoders[CKM.CKM_SSL3_SHA1_MAC] = ParameterDecoder.Ulong;
     }
 
     private static MechanismParameter DecodeMac(byte* parameter, CK_ULONG length)
@@ -90,7 +96,7 @@ internal static unsafe partial class TlsParameterDecoders
         CK_VERSION* target = mechanism switch
         {
             CKM.CKM_TLS12_MASTER_KEY_DERIVE => ((CK_TLS12_MASTER_KEY_DERIVE_PARAMS*)parameter)->pVersion,
-            CKM.CKM_TLS_MASTER_KEY_DERIVE or CKM.CKM_NSS_TLS_MASTER_KEY_DERIVE_SHA256 =>
+            CKM.CKM_TLS_MASTER_KEY_DERIVE or CKM.CKM_NSS_TLS_MASTER_KEY_DERIVE_SHA256 or CKM.CKM_SSL3_MASTER_KEY_DERIVE =>
                 ((CK_SSL3_MASTER_KEY_DERIVE_PARAMS*)parameter)->pVersion,
             CKM.CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE or CKM.CKM_NSS_TLS_EXTENDED_MASTER_KEY_DERIVE =>
                 ((CK_TLS12_EXTENDED_MASTER_KEY_DERIVE_PARAMS*)parameter)->pVersion,
