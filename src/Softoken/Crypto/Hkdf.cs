@@ -11,7 +11,12 @@ internal static class Hkdf
     /// <summary>HKDF-Extract; an empty salt means HashLen zero bytes (RFC 5869 section 2.2).</summary>
     public static byte[] Extract(HashAlg alg, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm)
     {
-        if (HashAlgorithms.PlatformName(alg) is { } name) return HKDF.Extract(name, ikm.ToArray(), salt.ToArray());
+        if (HashAlgorithms.PlatformName(alg) is { } name)
+        {
+            var prk = new byte[HashAlgorithms.Size(alg)];
+            HKDF.Extract(name, ikm, salt, prk);
+            return prk;
+        }
         // HKDF-Extract is HMAC(salt, IKM).
         return Hmac.Compute(alg, salt.IsEmpty ? new byte[HashAlgorithms.Size(alg)] : salt, ikm);
     }

@@ -87,12 +87,12 @@ internal static class Ssl3Mechanisms
         Sign = c =>
         {
             var (secret, length) = MacParams(c, size);
-            return new BufferedMacSignOperation(data => Ssl3.Mac(hash, secret, data), length);
+            return new BufferedMacSignOperation(secret, (k, data) => Ssl3.Mac(hash, k, data), length);
         },
         Verify = c =>
         {
             var (secret, length) = MacParams(c, size);
-            return new BufferedMacVerifyOperation(data => Ssl3.Mac(hash, secret, data), length);
+            return new BufferedMacVerifyOperation(secret, (k, data) => Ssl3.Mac(hash, k, data), length);
         },
     };
 
