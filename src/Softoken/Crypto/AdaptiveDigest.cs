@@ -18,16 +18,12 @@ internal sealed class AdaptiveDigest : IDigestEngine
     private static IDigest?[]? idleSmall;
 
     private readonly HashAlg alg;
-    private readonly HashAlgorithmName platformName;
     private byte[]? buffer;
     private int buffered;
     private PlatformDigest? large;
 
-    public AdaptiveDigest(HashAlg alg, HashAlgorithmName platformName)
-    {
-        this.alg = alg;
-        this.platformName = platformName;
-    }
+    /// <param name="alg">A hash <see cref="HashAlgorithms.PlatformName"/> names.</param>
+    public AdaptiveDigest(HashAlg alg) => this.alg = alg;
 
     public int Size => HashAlgorithms.Size(alg);
 
@@ -42,7 +38,7 @@ internal sealed class AdaptiveDigest : IDigestEngine
         }
         if (large is null)
         {
-            large = new PlatformDigest(platformName);
+            large = new PlatformDigest(alg);
             if (buffer is not null) large.Update(buffer.AsSpan(0, buffered));
             ClearBuffer();
         }
@@ -70,7 +66,7 @@ internal sealed class AdaptiveDigest : IDigestEngine
 
     public IDigestEngine Clone()
     {
-        var copy = new AdaptiveDigest(alg, platformName);
+        var copy = new AdaptiveDigest(alg);
         if (buffer is not null) copy.Update(buffer.AsSpan(0, buffered));
         if (large is not null) copy.large = (PlatformDigest)large.Clone();
         return copy;

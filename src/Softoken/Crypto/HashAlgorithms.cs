@@ -88,8 +88,8 @@ internal static class HashAlgorithms
     /// the rest exist only in BouncyCastle.</summary>
     public static IDigestEngine CreateEngine(HashAlg alg) => alg switch
     {
-        HashAlg.SHA1 or HashAlg.SHA256 => new PlatformDigest(PlatformName(alg)!.Value),
-        _ when PlatformName(alg) is { } name => new AdaptiveDigest(alg, name),
+        HashAlg.SHA1 or HashAlg.SHA256 => new PlatformDigest(alg),
+        _ when PlatformName(alg) is not null => new AdaptiveDigest(alg),
         _ => new BouncyDigest(CreateBouncy(alg)),
     };
 

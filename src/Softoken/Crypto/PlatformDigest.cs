@@ -8,21 +8,31 @@ namespace Softoken.Crypto;
 internal sealed class PlatformDigest : IDigestEngine
 {
     [ThreadStatic]
-    private static Dictionary<HashAlgorithmName, IncrementalHash>? idle;
+    private static IncrementalHash?[]? idle;
 
-    private readonly HashAlgorithmName algorithm;
+    private readonly HashAlg alg;
     private IncrementalHash? hash;
     private bool dirty;
 
-    public PlatformDigest(HashAlgorithmName algorithm)
+    /// <param name="alg">A hash <see cref="HashAlgorithms.PlatformName"/> names.</param>
+    public PlatformDigest(HashAlg alg)
     {
-        this.algorithm = algorithm;
-        hash = idle is { } pool && pool.Remove(algorithm, out var cached) ? cached : IncrementalHash.CreateHash(algorithm);
+        this.alg = alg;
+        var pool = idle;
+        if (pool is not null && pool[(int)alg] is { } cached)
+        {
+            pool[(int)alg] = null;
+            hash = cached;
+        }
+        else
+        {
+            hash = IncrementalHash.CreateHash(HashAlgorithms.PlatformName(alg)!.Value);
+        }
     }
 
-    private PlatformDigest(HashAlgorithmName algorithm, IncrementalHash clone)
+    private PlatformDigest(HashAlg alg, IncrementalHash clone)
     {
-        this.algorithm = algorithm;
+        this.alg = alg;
         hash = clone;
         dirty = true;
     }
@@ -43,7 +53,7 @@ internal sealed class PlatformDigest : IDigestEngine
         return Hash.GetHashAndReset(destination);
     }
 
-    public IDigestEngine Clone() => new PlatformDigest(algorithm, Hash.Clone());
+    public IDigestEngine Clone() => new PlatformDigest(alg, Hash.Clone());
 
     public void Dispose()
     {
@@ -56,7 +66,8 @@ internal sealed class PlatformDigest : IDigestEngine
             h.GetHashAndReset(discard);
             CryptographicOperations.ZeroMemory(discard);
         }
-        idle ??= [];
-        if (!idle.TryAdd(algorithm, h)) h.Dispose();
+        var pool = idle ??= new IncrementalHash?[Enum.GetValues<HashAlg>().Length];
+        if (pool[(int)alg] is null) pool[(int)alg] = h;
+        else h.Dispose();
     }
 }
