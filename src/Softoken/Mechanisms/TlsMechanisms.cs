@@ -61,8 +61,8 @@ internal static class TlsMechanisms
         Type = type,
         ListedOn = SlotSet.Crypto,
         MaxKeySize = 512,
-        Sign = c => new TlsPrfSignOperation(PrfKey(c), alg, [], null),
-        Verify = c => new TlsPrfVerifyOperation(PrfKey(c), alg, [], null),
+        Sign = c => new TlsPrfSignOperation(PrfKey(NoParameter(c)), alg, [], null),
+        Verify = c => new TlsPrfVerifyOperation(PrfKey(NoParameter(c)), alg, [], null),
     };
 
     private static MechanismRow Derive(CKM type, ulong min, ulong max, Func<DeriveRequest, DeriveResult> derive) =>
@@ -71,10 +71,12 @@ internal static class TlsMechanisms
     /// <summary>softokn takes the PRF key from a generic secret only (CKR_KEY_TYPE_INCONSISTENT otherwise).</summary>
     private static byte[] PrfKey(MechanismContext context)
     {
-        if (context.Parameter is not NoParameter and not TlsMacParameter) throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID);
         if (context.Key.KeyType is { } type && type != CKK.CKK_GENERIC_SECRET) throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT);
         return (byte[])HmacMechanisms.SecretValue(context.Key).Clone();
     }
+
+    private static MechanismContext NoParameter(MechanismContext context) =>
+        context.Parameter is Parameters.NoParameter ? context : throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID);
 
     /// <summary>CKM_TLS_MAC: the Finished verify_data, PRF(master, "server finished" / "client finished", hash).
     /// The TLS 1.0 PRF requires ulMacLength 12; the TLS 1.2 one at least 12.</summary>
