@@ -25,6 +25,13 @@ internal static class MechanismRegistry
         IEnumerable<MechanismRow>[] families =
         [
             DigestMechanisms.Rows(),
+            HmacMechanisms.Rows(),
+            PbeMechanisms.Rows(),
+            HkdfMechanisms.Rows(),
+            Sp800108Mechanisms.Rows(),
+            HashKeyDerivationMechanisms.Rows(),
+            TlsMechanisms.Rows(),
+            Ssl3Mechanisms.Rows(),
         ];
         foreach (var row in families.SelectMany(f => f))
         {
