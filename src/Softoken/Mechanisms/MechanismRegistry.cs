@@ -25,6 +25,11 @@ internal static class MechanismRegistry
         IEnumerable<MechanismRow>[] families =
         [
             DigestMechanisms.Rows(),
+            RsaMechanisms.Rows(),
+            DsaMechanisms.Rows(),
+            DhMechanisms.Rows(),
+            EcMechanisms.Rows(),
+            EdwardsMechanisms.Rows(),
         ];
         foreach (var row in families.SelectMany(f => f))
         {
