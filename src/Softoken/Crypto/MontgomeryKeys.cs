@@ -21,6 +21,26 @@ internal static class MontgomeryKeys
         return (curve, (byte[])scalar.Clone());
     }
 
+    /// <summary>The u-coordinate: CKA_EC_POINT (DER or raw) of a public key, or computed from a private key.</summary>
+    public static (EcCurve Curve, byte[] Point) Public(AttributeSet key)
+    {
+        KeyChecks.RequireType(key, CKK.CKK_EC_MONTGOMERY);
+        if (KeyChecks.IsPrivate(key, CKA.CKA_VALUE))
+        {
+            var (c, scalar) = Private(key);
+            try
+            {
+                return (c, PublicFromPrivate(c, scalar));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(scalar);
+            }
+        }
+        var curve = EcCurves.OfKey(key, CurveKind.Montgomery);
+        return (curve, EcPoints.Unwrap(key.RequireBytes(CKA.CKA_EC_POINT), curve, CKR.CKR_ATTRIBUTE_VALUE_INVALID));
+    }
+
     public static byte[] PublicFromPrivate(EcCurve curve, byte[] scalar) => curve == EcCurves.X25519
         ? new X25519PrivateKeyParameters(scalar).GeneratePublicKey().GetEncoded()
         : new X448PrivateKeyParameters(scalar).GeneratePublicKey().GetEncoded();

@@ -26,6 +26,9 @@ internal static unsafe class ParameterDecoder
     {
         var decoders = new Dictionary<CKM, Decoder>();
         // Each family adds its registration here, e.g. RsaParameters.Register(decoders);
+        RsaParameterDecoders.Register(decoders);
+        EcParameterDecoders.Register(decoders);
+        DhParameterDecoders.Register(decoders);
         return decoders.ToFrozenDictionary();
     }
 
