@@ -133,8 +133,18 @@ internal sealed class EcKey : IDisposable
     public ECPrivateKeyParameters BouncyPrivate() =>
         new("EC", Unsigned.ToBig(D!), new DerObjectIdentifier(Curve.Oid));
 
-    public ECPublicKeyParameters BouncyPublic() =>
-        new("EC", Curve.Bouncy.Curve.DecodePoint(Q), new DerObjectIdentifier(Curve.Oid));
+    /// <summary>BouncyCastle's public key; a point not on the curve is CKR_PUBLIC_KEY_INVALID.</summary>
+    public ECPublicKeyParameters BouncyPublic()
+    {
+        try
+        {
+            return new("EC", Curve.Bouncy.Curve.DecodePoint(Q), new DerObjectIdentifier(Curve.Oid));
+        }
+        catch (ArgumentException)
+        {
+            throw new Pkcs11Exception(CKR.CKR_PUBLIC_KEY_INVALID, "EC point not on the curve");
+        }
+    }
 
     private KeyFingerprint Fingerprint(string use) =>
         IsPrivate ? KeyFingerprint.Of(use + "-private", Curve.EncodedOid, D) : KeyFingerprint.Of(use + "-public", Curve.EncodedOid, point);

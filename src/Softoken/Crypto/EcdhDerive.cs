@@ -71,7 +71,7 @@ internal static class EcdhDerive
         {
             peerKey = EcKey.FromPoint(key.Curve, peerPoint).BouncyPublic();
         }
-        catch (ArgumentException)
+        catch (Pkcs11Exception)
         {
             throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID, "EC point not on the curve");
         }

@@ -9,9 +9,20 @@ namespace Softoken.Crypto;
 /// <summary>ECDSA over a digest (CKM_ECDSA takes it from the caller; CKM_ECDSA_&lt;hash&gt; computes it). The
 /// signature is r||s, each as long as the group order (PKCS #11 v3.0 section 2.3.1). OpenSSL on every curve it
 /// knows, BouncyCastle otherwise.</summary>
-internal sealed class EcdsaScheme(EcKey key, SecureRandom random) : ISignatureScheme
+internal sealed class EcdsaScheme : ISignatureScheme
 {
-    private readonly PlatformKeyCache<ECDsa>.Lease? platform = key.PlatformSigner();
+    private readonly EcKey key;
+    private readonly SecureRandom random;
+    private readonly PlatformKeyCache<ECDsa>.Lease? platform;
+
+    public EcdsaScheme(EcKey key, SecureRandom random)
+    {
+        this.key = key;
+        this.random = random;
+        platform = key.PlatformSigner();
+        // Without OpenSSL's import (which checks the point) a public key is checked now, at C_VerifyInit.
+        if (platform is null && !key.IsPrivate) key.BouncyPublic();
+    }
 
     public int SignatureLength => key.SignatureLength;
 
