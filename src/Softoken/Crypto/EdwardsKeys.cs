@@ -65,7 +65,7 @@ internal static class EdwardsKeys
 
         var message = new byte[32];
         request.Random.Fill(message);
-        using var signer = new EddsaScheme(curve, seed, null, null);
+        using var signer = new EddsaScheme(curve, (byte[])seed.Clone(), null, null);
         using var verifier = new EddsaScheme(curve, null, point, null);
         var signature = new byte[signer.SignatureLength];
         signer.Sign(message, signature);
