@@ -1,3 +1,8 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.EdEC;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 using Softoken.Objects;
@@ -15,7 +20,19 @@ internal static class PrivateKeyInfoCodec
     public static byte[] Encode(AttributeSet privateKey)
     {
         KeyChecks.RequirePrivate(privateKey, privateKey.KeyType == CKK.CKK_RSA ? CKA.CKA_PRIVATE_EXPONENT : CKA.CKA_VALUE);
-        return PrivateKeyInfoFactory.CreatePrivateKeyInfo(BouncyKeys.ToPrivate(privateKey)).GetDerEncoded();
+        var key = BouncyKeys.ToPrivate(privateKey);
+        // RFC 8410 keys go out as version 1 PrivateKeyInfo without the optional public key (BouncyCastle would
+        // write RFC 5958 version 2, which OpenSSL 3.0 and older NSS do not read).
+        (DerObjectIdentifier Oid, byte[] Value)? raw = key switch
+        {
+            Ed25519PrivateKeyParameters k => (EdECObjectIdentifiers.id_Ed25519, k.GetEncoded()),
+            Ed448PrivateKeyParameters k => (EdECObjectIdentifiers.id_Ed448, k.GetEncoded()),
+            X25519PrivateKeyParameters k => (EdECObjectIdentifiers.id_X25519, k.GetEncoded()),
+            X448PrivateKeyParameters k => (EdECObjectIdentifiers.id_X448, k.GetEncoded()),
+            _ => null,
+        };
+        if (raw is not { } curve) return PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetDerEncoded();
+        return new PrivateKeyInfo(new AlgorithmIdentifier(curve.Oid), new DerOctetString(curve.Value)).GetDerEncoded();
     }
 
     /// <summary>The private key components (CKA_CLASS, CKA_KEY_TYPE and the key's own attributes) of a DER
