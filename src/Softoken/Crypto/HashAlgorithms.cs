@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
@@ -17,6 +18,7 @@ namespace Softoken.Crypto;
 internal sealed class HashSpec
 {
     private readonly Func<IDigest> bouncy;
+    private readonly ConcurrentBag<IncrementalHash> pool = [];
 
     public HashSpec(CKM mechanism, int size, HashAlgorithmName? platform, Func<IDigest> bouncy, DerObjectIdentifier oid)
     {
@@ -42,8 +44,49 @@ internal sealed class HashSpec
 
     public IDigest CreateBouncy() => bouncy();
 
+    /// <summary>A running hash: OpenSSL's, from a pool (creating an OpenSSL hash context costs more than hashing a
+    /// short message), or BouncyCastle's when the platform lacks the algorithm.</summary>
     public IDigestEngine CreateEngine() =>
-        Platform is { } name ? new PlatformDigest(name) : new BouncyDigest(bouncy());
+        Platform is { } name ? new PooledDigest(this, pool.TryTake(out var h) ? h : IncrementalHash.CreateHash(name)) : new BouncyDigest(bouncy());
+
+    private void Return(IncrementalHash hash)
+    {
+        if (pool.Count < 32) pool.Add(hash);
+        else hash.Dispose();
+    }
+
+    private sealed class PooledDigest(HashSpec owner, IncrementalHash hash) : IDigestEngine
+    {
+        private IncrementalHash? current = hash;
+        private bool dirty;
+
+        public int Size => owner.Size;
+
+        public void Update(ReadOnlySpan<byte> data)
+        {
+            current!.AppendData(data);
+            dirty = true;
+        }
+
+        public int Finish(Span<byte> destination)
+        {
+            dirty = false;
+            return current!.GetHashAndReset(destination);
+        }
+
+        public void Dispose()
+        {
+            var h = Interlocked.Exchange(ref current, null);
+            if (h is null) return;
+            if (dirty)
+            {
+                // Back to the pool only in its initial state.
+                Span<byte> scratch = stackalloc byte[64];
+                h.GetHashAndReset(scratch);
+            }
+            owner.Return(h);
+        }
+    }
 
     public byte[] DigestInfo(ReadOnlySpan<byte> hash) => [.. DigestInfoPrefix, .. hash];
 

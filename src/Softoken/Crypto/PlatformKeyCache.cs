@@ -1,26 +1,28 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Digests;
 
 namespace Softoken.Crypto;
 
 /// <summary>SHA-256 of a key's defining attributes: the cache key of an imported platform key. Importing an
-/// RSA-2048 private key into OpenSSL costs about twice a signature, an EC key several signatures, hashing the
-/// attributes a few microseconds.</summary>
+/// RSA-2048 private key into OpenSSL costs about twice a signature, an EC key several signatures; hashing the
+/// attributes costs well under a microsecond for an EC key (BouncyCastle's managed SHA-256: no native call, which
+/// alone would cost more). A collision-resistant hash, because whoever controls a key's attributes must not be able
+/// to land on another key's cache entry.</summary>
 internal readonly record struct KeyFingerprint(ulong A, ulong B, ulong C, ulong D)
 {
     public static KeyFingerprint Of(string tag, params ReadOnlySpan<byte[]?> parts)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(System.Text.Encoding.ASCII.GetBytes(tag));
+        var hash = new Sha256Digest();
+        foreach (char c in tag) hash.Update((byte)c);
         Span<byte> length = stackalloc byte[4];
         foreach (var part in parts)
         {
             BinaryPrimitives.WriteInt32BigEndian(length, part?.Length ?? -1);
-            hash.AppendData(length);
-            if (part is not null) hash.AppendData(part);
+            hash.BlockUpdate(length);
+            if (part is not null) hash.BlockUpdate(part);
         }
         Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
+        hash.DoFinal(digest);
         return new(BinaryPrimitives.ReadUInt64LittleEndian(digest), BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]),
             BinaryPrimitives.ReadUInt64LittleEndian(digest[16..]), BinaryPrimitives.ReadUInt64LittleEndian(digest[24..]));
     }
