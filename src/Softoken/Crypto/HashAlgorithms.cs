@@ -100,6 +100,7 @@ internal sealed class HashSpec
 /// <summary>The hash functions by digest mechanism, MGF1 type and X9.63 KDF type.</summary>
 internal static class HashAlgorithms
 {
+    public static readonly HashSpec Md2 = new(CKM.CKM_MD2, 16, null, () => new MD2Digest(), PkcsObjectIdentifiers.MD2);
     public static readonly HashSpec Md5 = new(CKM.CKM_MD5, 16, HashAlgorithmName.MD5, () => new MD5Digest(), PkcsObjectIdentifiers.MD5);
     public static readonly HashSpec Sha1 = new(CKM.CKM_SHA_1, 20, HashAlgorithmName.SHA1, () => new Sha1Digest(), OiwObjectIdentifiers.IdSha1);
     public static readonly HashSpec Sha224 = new(CKM.CKM_SHA224, 28, null, () => new Sha224Digest(), NistObjectIdentifiers.IdSha224);
@@ -112,7 +113,7 @@ internal static class HashAlgorithms
     public static readonly HashSpec Sha3_384 = new(CKM.CKM_SHA3_384, 48, HashAlgorithmName.SHA3_384, () => new Sha3Digest(384), NistObjectIdentifiers.IdSha3_384);
     public static readonly HashSpec Sha3_512 = new(CKM.CKM_SHA3_512, 64, HashAlgorithmName.SHA3_512, () => new Sha3Digest(512), NistObjectIdentifiers.IdSha3_512);
 
-    private static readonly HashSpec[] All = [Md5, Sha1, Sha224, Sha256, Sha384, Sha512, Sha3_224, Sha3_256, Sha3_384, Sha3_512];
+    private static readonly HashSpec[] All = [Md2, Md5, Sha1, Sha224, Sha256, Sha384, Sha512, Sha3_224, Sha3_256, Sha3_384, Sha3_512];
 
     private static readonly FrozenDictionary<CKM, HashSpec> ByMechanism = All.ToFrozenDictionary(h => h.Mechanism);
 
@@ -130,9 +131,9 @@ internal static class HashAlgorithms
         [CKD.CKD_SHA3_256_KDF] = Sha3_256, [CKD.CKD_SHA3_384_KDF] = Sha3_384, [CKD.CKD_SHA3_512_KDF] = Sha3_512,
     }.ToFrozenDictionary();
 
-    /// <summary>The hash a parameter structure names (CK_RSA_PKCS_PSS_PARAMS.hashAlg ...); MD5 is not allowed there.</summary>
+    /// <summary>The hash a parameter structure names (CK_RSA_PKCS_PSS_PARAMS.hashAlg ...); MD2 and MD5 are not allowed there.</summary>
     public static HashSpec ParameterHash(CKM mechanism) =>
-        mechanism != CKM.CKM_MD5 && ByMechanism.TryGetValue(mechanism, out var h)
+        mechanism is not (CKM.CKM_MD5 or CKM.CKM_MD2) && ByMechanism.TryGetValue(mechanism, out var h)
             ? h : throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID, "hash " + mechanism);
 
     public static HashSpec Mgf(CKG mgf) =>

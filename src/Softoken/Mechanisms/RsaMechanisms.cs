@@ -6,7 +6,8 @@ using Softoken.Pkcs11;
 namespace Softoken.Mechanisms;
 
 /// <summary>RSA (PKCS #11 v3.0 section 2.1): key generation, PKCS #1 v1.5, OAEP, PSS, raw RSA, their hash-and-sign
-/// forms and recovery. softokn lists all of them on both slots; the SHA-3 forms, which softokn lacks, too.</summary>
+/// forms and recovery (MD2 too, as softokn). softokn lists all of them on both slots; the SHA-3 forms, which softokn
+/// lacks, too.</summary>
 internal static class RsaMechanisms
 {
     private const ulong MinBits = RsaGenerator.MinBits;
@@ -52,7 +53,7 @@ internal static class RsaMechanisms
 
         foreach (var (mechanism, hash) in new (CKM, HashSpec)[]
         {
-            (CKM.CKM_MD5_RSA_PKCS, HashAlgorithms.Md5), (CKM.CKM_SHA1_RSA_PKCS, HashAlgorithms.Sha1),
+            (CKM.CKM_MD2_RSA_PKCS, HashAlgorithms.Md2), (CKM.CKM_MD5_RSA_PKCS, HashAlgorithms.Md5), (CKM.CKM_SHA1_RSA_PKCS, HashAlgorithms.Sha1),
             (CKM.CKM_SHA224_RSA_PKCS, HashAlgorithms.Sha224), (CKM.CKM_SHA256_RSA_PKCS, HashAlgorithms.Sha256),
             (CKM.CKM_SHA384_RSA_PKCS, HashAlgorithms.Sha384), (CKM.CKM_SHA512_RSA_PKCS, HashAlgorithms.Sha512),
             (CKM.CKM_SHA3_224_RSA_PKCS, HashAlgorithms.Sha3_224), (CKM.CKM_SHA3_256_RSA_PKCS, HashAlgorithms.Sha3_256),

@@ -136,7 +136,7 @@ public sealed class RsaMechanismTests
 
     public static TheoryData<ulong> HashAndSign => new()
     {
-        (ulong)CKM.CKM_MD5_RSA_PKCS, (ulong)CKM.CKM_SHA1_RSA_PKCS, (ulong)CKM.CKM_SHA224_RSA_PKCS, (ulong)CKM.CKM_SHA256_RSA_PKCS,
+        (ulong)CKM.CKM_MD2_RSA_PKCS, (ulong)CKM.CKM_MD5_RSA_PKCS, (ulong)CKM.CKM_SHA1_RSA_PKCS, (ulong)CKM.CKM_SHA224_RSA_PKCS, (ulong)CKM.CKM_SHA256_RSA_PKCS,
         (ulong)CKM.CKM_SHA384_RSA_PKCS, (ulong)CKM.CKM_SHA512_RSA_PKCS, (ulong)CKM.CKM_SHA3_224_RSA_PKCS, (ulong)CKM.CKM_SHA3_256_RSA_PKCS,
         (ulong)CKM.CKM_SHA3_384_RSA_PKCS, (ulong)CKM.CKM_SHA3_512_RSA_PKCS,
     };
