@@ -32,6 +32,11 @@ internal static class MechanismRegistry
             HashKeyDerivationMechanisms.Rows(),
             TlsMechanisms.Rows(),
             Ssl3Mechanisms.Rows(),
+            RsaMechanisms.Rows(),
+            DsaMechanisms.Rows(),
+            DhMechanisms.Rows(),
+            EcMechanisms.Rows(),
+            EdwardsMechanisms.Rows(),
         ];
         foreach (var row in families.SelectMany(f => f))
         {

@@ -2,7 +2,7 @@ using Softoken.Crypto;
 using Softoken.Mechanisms;
 using Softoken.Operations;
 using Softoken.Pkcs11;
-using static Softoken.Tests.Crypto.TestKeys;
+using static Softoken.Tests.Crypto.MechanismCalls;
 
 namespace Softoken.Tests.Crypto;
 

@@ -1,6 +1,6 @@
 using Softoken.Mechanisms.Parameters;
 using Softoken.Pkcs11;
-using static Softoken.Tests.Crypto.TestKeys;
+using static Softoken.Tests.Crypto.MechanismCalls;
 
 namespace Softoken.Tests.Crypto;
 

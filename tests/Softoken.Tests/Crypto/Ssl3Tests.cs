@@ -1,7 +1,7 @@
 using Softoken.Mechanisms;
 using Softoken.Mechanisms.Parameters;
 using Softoken.Pkcs11;
-using static Softoken.Tests.Crypto.TestKeys;
+using static Softoken.Tests.Crypto.MechanismCalls;
 
 namespace Softoken.Tests.Crypto;
 

@@ -32,6 +32,9 @@ internal static unsafe class ParameterDecoder
         Sp800108ParameterDecoders.Register(decoders);
         KeyDerivationParameterDecoders.Register(decoders);
         TlsParameterDecoders.Register(decoders);
+        RsaParameterDecoders.Register(decoders);
+        EcParameterDecoders.Register(decoders);
+        DhParameterDecoders.Register(decoders);
         return decoders.ToFrozenDictionary();
     }
 
