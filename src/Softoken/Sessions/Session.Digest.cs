@@ -1,3 +1,4 @@
+using Softoken.Crypto;
 using Softoken.Mechanisms;
 using Softoken.Operations;
 using Softoken.Pkcs11;
@@ -74,6 +75,29 @@ internal sealed partial class Session
             {
                 EndDigest();
             }
+        }
+    }
+
+    /// <summary>C_GetOperationState: only a digest can be saved (in the module's vault, for this process).</summary>
+    public byte[] SaveOperationState(DigestStateVault vault)
+    {
+        lock (Gate)
+        {
+            bool others = EncryptOp is not null || DecryptOp is not null || SignOp is not null || VerifyOp is not null
+                || SignRecoverOp is not null || VerifyRecoverOp is not null;
+            if (others) throw new Pkcs11Exception(CKR.CKR_STATE_UNSAVEABLE);
+            return vault.Save(Digest ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED));
+        }
+    }
+
+    /// <summary>C_SetOperationState: the saved digest replaces whatever digest is active.</summary>
+    public void RestoreOperationState(DigestStateVault vault, ReadOnlySpan<byte> state)
+    {
+        var restored = vault.Restore(state);
+        lock (Gate)
+        {
+            EndDigest();
+            Digest = restored;
         }
     }
 
