@@ -25,6 +25,15 @@ internal static class MechanismRegistry
         IEnumerable<MechanismRow>[] families =
         [
             DigestMechanisms.Rows(),
+            GenericSecretMechanisms.Rows(),
+            AesMechanisms.Rows(),
+            AesKeyWrapMechanisms.Rows(),
+            DesMechanisms.Rows(),
+            Rc2Mechanisms.Rows(),
+            Rc4Mechanisms.Rows(),
+            CamelliaMechanisms.Rows(),
+            SeedMechanisms.Rows(),
+            ChaChaMechanisms.Rows(),
         ];
         foreach (var row in families.SelectMany(f => f))
         {

@@ -26,6 +26,7 @@ internal static unsafe class ParameterDecoder
     {
         var decoders = new Dictionary<CKM, Decoder>();
         // Each family adds its registration here, e.g. RsaParameters.Register(decoders);
+        CipherParameterDecoders.Register(decoders);
         return decoders.ToFrozenDictionary();
     }
 
