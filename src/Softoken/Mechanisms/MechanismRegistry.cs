@@ -29,6 +29,7 @@ internal static class MechanismRegistry
             AesMechanisms.Rows(),
             AesKeyWrapMechanisms.Rows(),
             DesMechanisms.Rows(),
+            CdmfMechanisms.Rows(),
             Rc2Mechanisms.Rows(),
             Rc4Mechanisms.Rows(),
             CamelliaMechanisms.Rows(),

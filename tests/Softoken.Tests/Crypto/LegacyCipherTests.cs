@@ -165,3 +165,48 @@ public sealed class LegacyCipherTests
         Assert.Equal(Message(block + 3).Concat(new byte[block - 3]), Unwrap(ecb, ecbParameter, key, wrapped));
     }
 }
+
+/// <summary>CDMF: the key is transformed (IBM's CDMF key transformation) into a DES key, which then works as DES.</summary>
+public sealed class CdmfTests
+{
+    private static byte[] Transform(byte[] cdmf)
+    {
+        // The transformation, spelled out with the DES mechanism itself.
+        var masked = cdmf.Select(b => (byte)(b & 0xfe)).ToArray();
+        var first = Encrypt(CKM.CKM_DES_ECB, MechanismParameter.None, Key(CKK.CKK_DES, Hex("c408b0540ba1e0ae")), masked);
+        var mixed = masked.Select((b, i) => (byte)((b ^ first[i]) & (i % 2 == 1 ? 0xfe : 0x0e))).ToArray();
+        var des = Encrypt(CKM.CKM_DES_ECB, MechanismParameter.None, Key(CKK.CKK_DES, Hex("ef2c041ce6382fe6")), mixed);
+        Org.BouncyCastle.Crypto.Parameters.DesParameters.SetOddParity(des);
+        return des;
+    }
+
+    [Fact]
+    public void CdmfIsDesUnderTheTransformedKey()
+    {
+        var cdmf = Hex("0123456789abcdef");
+        var des = Key(CKK.CKK_DES, Transform(cdmf));
+        var data = Message(24);
+        Assert.Equal(Encrypt(CKM.CKM_DES_ECB, MechanismParameter.None, des, data),
+            Encrypt(CKM.CKM_CDMF_ECB, MechanismParameter.None, Key(CKK.CKK_CDMF, cdmf), data));
+        var iv = Iv("1234567890abcdef");
+        Assert.Equal(Encrypt(CKM.CKM_DES_CBC_PAD, iv, des, data), Encrypt(CKM.CKM_CDMF_CBC_PAD, iv, Key(CKK.CKK_CDMF, cdmf), data));
+        Assert.Equal(Sign(CKM.CKM_DES_MAC, MechanismParameter.None, des, data),
+            Sign(CKM.CKM_CDMF_MAC, MechanismParameter.None, Key(CKK.CKK_CDMF, cdmf), data));
+        // Parity bits do not matter.
+        var flipped = cdmf.Select(b => (byte)(b ^ 1)).ToArray();
+        Assert.Equal(Encrypt(CKM.CKM_CDMF_ECB, MechanismParameter.None, Key(CKK.CKK_CDMF, cdmf), data),
+            Encrypt(CKM.CKM_CDMF_ECB, MechanismParameter.None, Key(CKK.CKK_CDMF, flipped), data));
+        Assert.Equal(CKR.CKR_KEY_TYPE_INCONSISTENT, Error(() => Encryptor(CKM.CKM_CDMF_ECB, MechanismParameter.None, Key(CKK.CKK_DES, cdmf))));
+    }
+
+    [Fact]
+    public void MissingKeyValueIsAnInvalidKeyHandle()
+    {
+        var key = new Softoken.Objects.AttributeSet();
+        key.SetUlong(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_AES);
+        Assert.Equal(CKR.CKR_KEY_HANDLE_INVALID, Error(() => Encryptor(CKM.CKM_AES_ECB, MechanismParameter.None, key)));
+        Assert.Equal(CKR.CKR_KEY_TYPE_INCONSISTENT, Error(() => Encryptor(CKM.CKM_AES_ECB, MechanismParameter.None, new())));
+        Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID, Error(() => Encryptor(CKM.CKM_AES_ECB, Iv("00"), Aes("000102030405060708090a0b0c0d0e0f"))));
+        Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID, Error(() => Encryptor(CKM.CKM_AES_CBC, Iv("0001"), Aes("000102030405060708090a0b0c0d0e0f"))));
+    }
+}
