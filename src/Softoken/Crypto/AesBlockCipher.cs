@@ -16,14 +16,40 @@ internal sealed class AesBlockCipher : BlockCipher
 
     private readonly IBlockCipher engine;
     private readonly byte[] key;
+    private readonly bool ownsKey;
     private Aes? platform;
 
+    /// <summary>A cipher for a key object's value: the expanded key comes from <see cref="AesKeySchedules"/>.</summary>
+    public AesBlockCipher(byte[] keyValue, bool forEncryption) : base(16, forEncryption)
+    {
+        if (keyValue.Length is not (16 or 24 or 32)) throw new Pkcs11Exception(CKR.CKR_KEY_SIZE_RANGE);
+        var shared = AesKeySchedules.Get(keyValue, forEncryption, out key);
+        if (shared is null)
+        {
+            key = (byte[])keyValue.Clone();
+            ownsKey = true;
+            engine = NewEngine(key, forEncryption);
+        }
+        else
+        {
+            engine = shared;
+        }
+    }
+
+    /// <summary>A cipher for a transient key (derived subkeys): expanded here, not cached.</summary>
     public AesBlockCipher(ReadOnlySpan<byte> key, bool forEncryption) : base(16, forEncryption)
     {
         if (key.Length is not (16 or 24 or 32)) throw new Pkcs11Exception(CKR.CKR_KEY_SIZE_RANGE);
         this.key = key.ToArray();
-        engine = AesUtilities.CreateEngine();
-        engine.Init(forEncryption, new KeyParameter(this.key));
+        ownsKey = true;
+        engine = NewEngine(this.key, forEncryption);
+    }
+
+    private static IBlockCipher NewEngine(byte[] key, bool forEncryption)
+    {
+        var engine = AesUtilities.CreateEngine();
+        engine.Init(forEncryption, new KeyParameter(key));
+        return engine;
     }
 
     public override void Ecb(ReadOnlySpan<byte> input, Span<byte> output)
@@ -74,7 +100,7 @@ internal sealed class AesBlockCipher : BlockCipher
 
     public override void Dispose()
     {
-        CryptographicOperations.ZeroMemory(key);
+        if (ownsKey) CryptographicOperations.ZeroMemory(key);
         platform?.Dispose();
         platform = null;
     }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Org.BouncyCastle.Crypto;
 using Softoken.Pkcs11;
 
@@ -46,7 +47,7 @@ internal abstract class BlockCipher(int blockSize, bool forEncryption) : IDispos
             var target = output.Slice(off, bs);
             if (ForEncryption)
             {
-                for (int i = 0; i < bs; i++) block[i] = (byte)(source[i] ^ chain[i]);
+                Xor(source, chain, block);
                 EcbBlock(block, target);
                 target.CopyTo(chain);
             }
@@ -54,11 +55,26 @@ internal abstract class BlockCipher(int blockSize, bool forEncryption) : IDispos
             {
                 source.CopyTo(block);
                 EcbBlock(block, target);
-                for (int i = 0; i < bs; i++) target[i] ^= chain[i];
+                Xor(target, chain, target);
                 block.CopyTo(chain);
             }
         }
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(block);
+    }
+
+    /// <summary>XOR of two blocks of 8 or 16 bytes.</summary>
+    protected static void Xor(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> result)
+    {
+        if (a.Length == 16)
+        {
+            (Vector128.Create(a) ^ Vector128.Create(b)).CopyTo(result);
+        }
+        else
+        {
+            ulong x = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(a)
+                ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(result, x);
+        }
     }
 
     /// <summary>One block; input and output may be the same span.</summary>

@@ -11,14 +11,18 @@ namespace Softoken.Crypto;
 /// Input and output may overlap: an overlapping input is copied first.</summary>
 internal abstract class BufferedCipher : ICipherOperation
 {
-    private readonly byte[] carry;
+    private readonly int capacity;
+    private byte[] carry = [];
     private int carried;
 
     protected BufferedCipher(int blockSize, int maxRetained)
     {
         BlockSize = blockSize;
-        carry = new byte[maxRetained + blockSize];
+        capacity = maxRetained + blockSize;
     }
+
+    /// <summary>The held-back bytes' buffer, allocated when first needed (a one-shot of whole blocks never needs it).</summary>
+    private byte[] Carry => carry.Length != 0 ? carry : carry = new byte[capacity];
 
     protected int BlockSize { get; }
 
@@ -81,7 +85,7 @@ internal abstract class BufferedCipher : ICipherOperation
         int emit = total - Retain(total);
         if (emit == 0)
         {
-            input.CopyTo(carry.AsSpan(carried));
+            input.CopyTo(Carry.AsSpan(carried));
             carried += input.Length;
             return 0;
         }
@@ -99,7 +103,7 @@ internal abstract class BufferedCipher : ICipherOperation
                 return emit;
             }
             int fill = (BlockSize - carried % BlockSize) % BlockSize;
-            input[..fill].CopyTo(carry.AsSpan(carried));
+            input[..fill].CopyTo(Carry.AsSpan(carried));
             input = input[fill..];
             written = carried + fill;
             Transform(carry.AsSpan(0, written), output);
@@ -107,8 +111,8 @@ internal abstract class BufferedCipher : ICipherOperation
         }
         int direct = emit - written;
         Transform(input[..direct], output[written..]);
-        input[direct..].CopyTo(carry);
         carried = input.Length - direct;
+        if (carried > 0) input[direct..].CopyTo(Carry);
         return emit;
     }
 

@@ -96,6 +96,11 @@ internal sealed class CtrCipher : ICipherOperation
     /// <summary>Adds one to the low <see cref="counterBits"/> bits of the counter block.</summary>
     private void Increment()
     {
+        if (counterBits >= 8 && counter[^1] != 0xFF)
+        {
+            counter[^1]++;
+            return;
+        }
         int bits = counterBits;
         for (int i = counter.Length - 1; i >= 0 && bits > 0; i--, bits -= 8)
         {
@@ -109,6 +114,9 @@ internal sealed class CtrCipher : ICipherOperation
     internal static void Xor(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> output)
     {
         int i = 0;
+        int width = System.Numerics.Vector<byte>.Count;
+        for (; i + width <= a.Length; i += width)
+            (new System.Numerics.Vector<byte>(a[i..]) ^ new System.Numerics.Vector<byte>(b[i..])).CopyTo(output[i..]);
         for (; i + 8 <= a.Length; i += 8)
         {
             ulong x = BinaryPrimitives.ReadUInt64LittleEndian(a[i..]) ^ BinaryPrimitives.ReadUInt64LittleEndian(b[i..]);
