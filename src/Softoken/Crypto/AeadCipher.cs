@@ -28,6 +28,8 @@ internal sealed class AeadCipher : ICipherOperation
 {
     public const int PlatformThreshold = 2048;
 
+    private static readonly KeyedPool<PooledGcm> GcmPool = new();
+
     private readonly AeadKind kind;
     private readonly bool encrypt;
     private readonly byte[] key;
@@ -35,17 +37,22 @@ internal sealed class AeadCipher : ICipherOperation
     private readonly byte[] aad;
     private readonly int tagLength;
     private readonly long? payloadLength;
-    private readonly ByteAccumulator pending = new();
+    private ByteAccumulator? pending;
+    private readonly byte[] keyValue;
     private IAeadCipher? bouncy;
+    private KeyedPool<PooledGcm>.Lease lease;
+    private PooledGcm? gcm;
     private long processed;
 
+    /// <param name="key">The key object's value (GCM objects are pooled per value array).</param>
     /// <param name="payloadLength">CCM's ulDataLen: the plaintext length the message must have.</param>
-    public AeadCipher(AeadKind kind, bool encrypt, ReadOnlySpan<byte> key, byte[] nonce, byte[] aad, int tagLength,
+    public AeadCipher(AeadKind kind, bool encrypt, byte[] key, byte[] nonce, byte[] aad, int tagLength,
         long? payloadLength = null)
     {
         this.kind = kind;
         this.encrypt = encrypt;
-        this.key = key.ToArray();
+        keyValue = key;
+        this.key = (byte[])key.Clone();
         this.nonce = nonce;
         this.aad = aad;
         this.tagLength = tagLength;
@@ -86,7 +93,7 @@ internal sealed class AeadCipher : ICipherOperation
     {
         if (!encrypt || kind == AeadKind.Ccm)
         {
-            pending.Append(input);
+            (pending ??= new()).Append(input);
             return 0;
         }
         processed += input.Length;
@@ -101,13 +108,14 @@ internal sealed class AeadCipher : ICipherOperation
     }
 
     public int FinalLength() => encrypt
-        ? (kind == AeadKind.Ccm ? pending.Length + tagLength : Bouncy().GetOutputSize(0))
-        : Math.Max(pending.Length - tagLength, 0);
+        ? (kind == AeadKind.Ccm ? (pending?.Length ?? 0) + tagLength : Bouncy().GetOutputSize(0))
+        : Math.Max((pending?.Length ?? 0) - tagLength, 0);
 
     public int Final(Span<byte> output)
     {
-        if (!encrypt) return Open(pending.Data, output);
-        if (kind == AeadKind.Ccm) return OneShot(pending.Data, output);
+        var collected = pending is null ? ReadOnlySpan<byte>.Empty : pending.Data;
+        if (!encrypt) return Open(collected, output);
+        if (kind == AeadKind.Ccm) return OneShot(collected, output);
         CheckPayload(processed);
         try
         {
@@ -199,12 +207,33 @@ internal sealed class AeadCipher : ICipherOperation
     private IAeadCipher Bouncy()
     {
         if (bouncy is not null) return bouncy;
-        IAeadCipher cipher = kind switch
+        if (kind == AeadKind.Gcm)
         {
-            AeadKind.Gcm => new GcmBlockCipher(AesUtilities.CreateEngine()),
-            AeadKind.Ccm => new CcmBlockCipher(AesUtilities.CreateEngine()),
-            _ => new Org.BouncyCastle.Crypto.Modes.ChaCha20Poly1305(),
-        };
+            var pooled = GcmPool.Rent(keyValue, out lease);
+            // BouncyCastle refuses to encrypt twice with one nonce on one object: such a request gets a new object.
+            if (pooled is not null && (!encrypt || !pooled.LastNonce.AsSpan().SequenceEqual(nonce)))
+            {
+                // Keyed already: only the nonce, AAD and tag length change.
+                pooled.Cipher.Init(encrypt, new AeadParameters(null!, 8 * tagLength, nonce, aad));
+                pooled.LastNonce = nonce;
+                gcm = pooled;
+                return bouncy = pooled.Cipher;
+            }
+            if (pooled is not null) lease.Return(pooled);
+            var fresh = new GcmBlockCipher(AesUtilities.CreateEngine());
+            Init(fresh);
+            gcm = new PooledGcm(fresh) { LastNonce = nonce };
+            return bouncy = fresh;
+        }
+        IAeadCipher cipher = kind == AeadKind.Ccm
+            ? new CcmBlockCipher(AesUtilities.CreateEngine())
+            : new Org.BouncyCastle.Crypto.Modes.ChaCha20Poly1305();
+        Init(cipher);
+        return bouncy = cipher;
+    }
+
+    private void Init(IAeadCipher cipher)
+    {
         try
         {
             cipher.Init(encrypt, new AeadParameters(new KeyParameter(key), 8 * tagLength, nonce, aad));
@@ -213,7 +242,14 @@ internal sealed class AeadCipher : ICipherOperation
         {
             throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID);
         }
-        return bouncy = cipher;
+    }
+
+    /// <summary>A keyed GCM object and the nonce it last used.</summary>
+    private sealed class PooledGcm(GcmBlockCipher cipher)
+    {
+        public GcmBlockCipher Cipher { get; } = cipher;
+
+        public byte[] LastNonce { get; set; } = [];
     }
 
     /// <summary>BouncyCastle's failures as return values: a wrong tag is CKR_ENCRYPTED_DATA_INVALID.</summary>
@@ -226,7 +262,16 @@ internal sealed class AeadCipher : ICipherOperation
     public void Dispose()
     {
         CryptographicOperations.ZeroMemory(key);
-        pending.Dispose();
-        bouncy?.Reset();
+        pending?.Dispose();
+        if (gcm is not null)
+        {
+            gcm.Cipher.Reset();
+            lease.Return(gcm);
+            gcm = null;
+        }
+        else
+        {
+            bouncy?.Reset();
+        }
     }
 }

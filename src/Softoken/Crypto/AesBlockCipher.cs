@@ -1,5 +1,7 @@
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
 using Softoken.Pkcs11;
 
@@ -11,10 +13,14 @@ namespace Softoken.Crypto;
 /// created only when a large call arrives.</summary>
 internal sealed class AesBlockCipher : BlockCipher
 {
-    /// <summary>Measured crossover (ECB and CBC decryption, which OpenSSL pipelines; see the bench notes).</summary>
-    public const int PlatformThreshold = 4096;
+    /// <summary>Measured crossover (NativeAOT, this machine): BouncyCastle with four blocks in flight does about
+    /// 2 GB/s for ECB and CBC decryption and 0.9 GB/s for CBC encryption including operation set-up, while a platform
+    /// call costs a few microseconds before it reaches 5-7 GB/s (1.2 GB/s for CBC encryption, which is serial).</summary>
+    public const int PlatformThreshold = 16384;
 
     private readonly IBlockCipher engine;
+    private readonly AesEngine_X86 x86;
+    private readonly bool hasX86;
     private readonly byte[] key;
     private readonly bool ownsKey;
     private Aes? platform;
@@ -34,6 +40,7 @@ internal sealed class AesBlockCipher : BlockCipher
         {
             engine = shared;
         }
+        (x86, hasX86) = engine is AesEngine_X86 e ? (e, true) : (default, false);
     }
 
     /// <summary>A cipher for a transient key (derived subkeys): expanded here, not cached.</summary>
@@ -43,6 +50,7 @@ internal sealed class AesBlockCipher : BlockCipher
         this.key = key.ToArray();
         ownsKey = true;
         engine = NewEngine(this.key, forEncryption);
+        (x86, hasX86) = engine is AesEngine_X86 e ? (e, true) : (default, false);
     }
 
     private static IBlockCipher NewEngine(byte[] key, bool forEncryption)
@@ -61,16 +69,52 @@ internal sealed class AesBlockCipher : BlockCipher
             else aes.DecryptEcb(input, output, PaddingMode.None);
             return;
         }
-        for (int off = 0; off < input.Length; off += 16) engine.ProcessBlock(input.Slice(off, 16), output.Slice(off, 16));
+        int off = 0;
+        if (hasX86)
+        {
+            // Four independent blocks keep the AES unit busy (ECB and CBC decryption are parallel).
+            for (; off + 64 <= input.Length; off += 64) x86.ProcessFourBlocks(input.Slice(off, 64), output.Slice(off, 64));
+        }
+        for (; off < input.Length; off += 16) engine.ProcessBlock(input.Slice(off, 16), output.Slice(off, 16));
     }
 
     public override void Cbc(ReadOnlySpan<byte> input, Span<byte> output, Span<byte> chain)
     {
-        if (input.Length < PlatformThreshold)
+        if (input.Length >= PlatformThreshold)
+        {
+            PlatformCbc(input, output, chain);
+        }
+        else if (ForEncryption)
+        {
+            Span<byte> block = stackalloc byte[16];
+            var c = Vector128.Create((ReadOnlySpan<byte>)chain);
+            for (int off = 0; off < input.Length; off += 16)
+            {
+                (Vector128.Create(input.Slice(off, 16)) ^ c).CopyTo(block);
+                var target = output.Slice(off, 16);
+                engine.ProcessBlock(block, target);
+                c = Vector128.Create((ReadOnlySpan<byte>)target);
+            }
+            c.CopyTo(chain);
+            CryptographicOperations.ZeroMemory(block);
+        }
+        else if (!input.Overlaps(output) && input.Length > 0)
+        {
+            // P(i) = D(C(i)) xor C(i-1): decrypt all blocks at once, then chain.
+            Ecb(input, output);
+            Xor(output[..16], chain, output[..16]);
+            for (int off = 16; off < input.Length; off += 16)
+                Xor(output.Slice(off, 16), input.Slice(off - 16, 16), output.Slice(off, 16));
+            input[^16..].CopyTo(chain);
+        }
+        else
         {
             base.Cbc(input, output, chain);
-            return;
         }
+    }
+
+    private void PlatformCbc(ReadOnlySpan<byte> input, Span<byte> output, Span<byte> chain)
+    {
         var aes = Platform();
         if (ForEncryption)
         {

@@ -111,10 +111,20 @@ internal sealed class CbcMac : BlockCipherMac
 /// <summary>CMAC (NIST SP 800-38B) on BouncyCastle, for AES and triple DES.</summary>
 internal sealed class Cmac : BlockCipherMac
 {
-    private readonly CMac mac;
+    private static readonly KeyedPool<CMac> Pool = new();
 
+    private readonly CMac mac;
+    private readonly KeyedPool<CMac>.Lease lease;
+
+    /// <summary>CMACs are pooled per key value array: deriving the subkeys costs more than a short message.</summary>
     public Cmac(BlockKey key, int macLength) : base(macLength)
     {
+        var pooled = Pool.Rent(key.Value, out lease);
+        if (pooled is not null && pooled.GetMacSize() == key.BlockSize)
+        {
+            mac = pooled;
+            return;
+        }
         mac = new CMac(BlockCiphers.NewEngine(key.Algorithm));
         var parameters = BlockCiphers.KeyParameters(key);
         BlockCiphers.Keyed(() => mac.Init(parameters));
@@ -126,7 +136,11 @@ internal sealed class Cmac : BlockCipherMac
 
     protected override void Compute(Span<byte> output) => mac.DoFinal(output);
 
-    public override void Dispose() => mac.Reset();
+    public override void Dispose()
+    {
+        mac.Reset();
+        lease.Return(mac);
+    }
 }
 
 /// <summary>AES-XCBC-MAC (RFC 3566), with a 128-bit AES key: K1 = E(K, 0x01..), K2 = E(K, 0x02..),
