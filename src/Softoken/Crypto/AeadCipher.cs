@@ -37,8 +37,8 @@ internal sealed class AeadCipher : ICipherOperation
     private readonly byte[] aad;
     private readonly int tagLength;
     private readonly long? payloadLength;
-    private ByteAccumulator? pending;
     private readonly byte[] keyValue;
+    private ByteAccumulator? pending;
     private IAeadCipher? bouncy;
     private KeyedPool<PooledGcm>.Lease lease;
     private PooledGcm? gcm;
@@ -137,8 +137,8 @@ internal sealed class AeadCipher : ICipherOperation
             PlatformOpen(input[..plainLength], input[plainLength..], output[..plainLength]);
             return plainLength;
         }
-        // BouncyCastle writes plaintext only after the tag has been checked (it buffers the tag-sized tail), but it
-        // needs room for its whole output; decrypt into a scratch buffer so that a failure leaves nothing behind.
+        // BouncyCastle releases GCM plaintext before it has seen the tag: decrypt into a scratch buffer and copy
+        // only after DoFinal has verified it, so that a failure leaves nothing behind.
         var scratch = new byte[plainLength];
         try
         {
