@@ -17,8 +17,10 @@ internal static unsafe class CipherParameterDecoders
         decoders[CKM.CKM_AES_CCM] = Ccm;
         foreach (var mac in (ReadOnlySpan<CKM>)[CKM.CKM_AES_MAC_GENERAL, CKM.CKM_AES_CMAC_GENERAL, CKM.CKM_DES_MAC_GENERAL,
             CKM.CKM_DES3_MAC_GENERAL, CKM.CKM_DES3_CMAC_GENERAL, CKM.CKM_CAMELLIA_MAC_GENERAL, CKM.CKM_SEED_MAC_GENERAL,
-            CKM.CKM_RC2_ECB, CKM.CKM_RC2_MAC])
+            CKM.CKM_CDMF_MAC_GENERAL])
             decoders[mac] = ParameterDecoder.Ulong;
+        decoders[CKM.CKM_RC2_ECB] = Rc2EffectiveBits;
+        decoders[CKM.CKM_RC2_MAC] = Rc2EffectiveBits;
         decoders[CKM.CKM_RC2_CBC] = Rc2Cbc;
         decoders[CKM.CKM_RC2_CBC_PAD] = Rc2Cbc;
         decoders[CKM.CKM_RC2_MAC_GENERAL] = Rc2MacGeneral;
@@ -61,6 +63,13 @@ internal static unsafe class CipherParameterDecoders
         return new CcmParameter(
             p->ulDataLen, ParameterDecoder.Bytes(p->pNonce, p->ulNonceLen), ParameterDecoder.Bytes(p->pAAD, p->ulAADLen), p->ulMACLen);
     }
+
+    /// <summary>CK_RC2_PARAMS (the effective bits). softokn reads a CK_RC2_CBC_PARAMS for CKM_RC2_ECB too, so that
+    /// structure is accepted here as well, its IV ignored.</summary>
+    private static MechanismParameter Rc2EffectiveBits(byte* parameter, CK_ULONG length) =>
+        (ulong)length == (ulong)sizeof(CK_RC2_CBC_PARAMS)
+            ? new UlongParameter(ParameterDecoder.Struct<CK_RC2_CBC_PARAMS>(parameter, length)->ulEffectiveBits)
+            : ParameterDecoder.Ulong(parameter, length);
 
     private static MechanismParameter Rc2Cbc(byte* parameter, CK_ULONG length)
     {
