@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# OpenSSL 3 with the pkcs11 engine (libengine-pkcs11-openssl, libp11) drives the module: RSA and EC key pairs
+# generated on the token by pkcs11-tool sign a certificate request and a self-signed certificate without leaving
+# the token (`-engine pkcs11 -keyform engine -key 'pkcs11:...'`), and `openssl s_server` on 127.0.0.1 holds its
+# private key on the token for TLS 1.3 (RSA-PSS through CKM_RSA_PKCS_PSS) and TLS 1.2 (ECDSA) handshakes that
+# `openssl s_client -verify_return_error` verifies against the self-signed certificate, exchanging a line of data.
+# The engine is configured in a private OPENSSL_CONF (MODULE_PATH names the module).
+# Usage: bash conformance/openssl.sh path/to/libsoftoken.so
+source "$(dirname "$0")/lib/common.sh"
+
+export SOFTOKEN_PARAMS="configdir='sql:$WORK/token' pinIterations=1000"
+SO_PIN=87654321
+PIN=123456
+TOKEN_URI="pkcs11:token=Softoken%20Certificate%20DB"
+RSA_KEY="$TOKEN_URI;object=tls-rsa;type=private?pin-value=$PIN"
+EC_KEY="$TOKEN_URI;object=tls-ec;type=private?pin-value=$PIN"
+ENGINE=$(dpkg -L libengine-pkcs11-openssl 2>/dev/null | grep '/engines-3/pkcs11\.so$' | head -1)
+
+export OPENSSL_CONF="$WORK/openssl.cnf"
+cat >"$OPENSSL_CONF" <<EOF
+openssl_conf = openssl_init
+[openssl_init]
+engines = engine_section
+[engine_section]
+pkcs11 = pkcs11_section
+[pkcs11_section]
+engine_id = pkcs11
+dynamic_path = ${ENGINE:-/nonexistent}
+MODULE_PATH = $MODULE
+init = 0
+[req]
+distinguished_name = req_dn
+[req_dn]
+EOF
+
+p11() { bounded pkcs11-tool --module "$MODULE" --slot 2 "$@"; }
+
+step "the pkcs11 engine is installed (libengine-pkcs11-openssl)" -- test -f "${ENGINE:-/nonexistent}"
+init_token() {
+  p11 --init-token --label "Softoken Certificate DB" --so-pin "$SO_PIN" \
+    && p11 --login --login-type so --so-pin "$SO_PIN" --init-pin --pin "$PIN"
+}
+step "setup: pkcs11-tool --init-token and --init-pin on slot 2" -- init_token
+step "pkcs11-tool --keypairgen RSA 2048 on the token" --expect 'Key pair generated' \
+  -- p11 --login --pin "$PIN" --keypairgen --key-type rsa:2048 --label tls-rsa
+step "pkcs11-tool --keypairgen EC P-256 on the token" --expect 'Key pair generated' \
+  -- p11 --login --pin "$PIN" --keypairgen --key-type EC:prime256v1 --label tls-ec
+step "openssl engine -t pkcs11 loads the engine from OPENSSL_CONF" --expect '\[ available \]' \
+  -- openssl engine -t pkcs11
+
+# csr KEYURI NAME: a certificate request signed on the token; `openssl req -verify` checks its signature with the
+# public key it carries, which must be the token's public key.
+csr() {
+  cd "$WORK" || return 1
+  bounded openssl req -new -engine pkcs11 -keyform engine -key "$1" -subj "/CN=$2" -out "$2.csr" || return 1
+  bounded openssl req -in "$2.csr" -noout -verify || return 1
+  bounded openssl req -in "$2.csr" -noout -pubkey -out "$2.csr-pub.pem" || return 1
+  p11 --read-object --type pubkey --label "$3" --output-file "$2.token-pub.der" || return 1
+  bounded openssl pkey -pubin -inform DER -in "$2.token-pub.der" -out "$2.token-pub.pem" || return 1
+  cmp "$2.csr-pub.pem" "$2.token-pub.pem" && echo "public key is the token's"
+}
+step "openssl req -new signs a request with the token's RSA key; it verifies and carries the token's key" \
+  --expect 'verify OK|Certificate request self-signature verify OK' --expect "public key is the token's" \
+  -- csr "$RSA_KEY" rsa-req tls-rsa
+step "openssl req -new signs a request with the token's EC key; it verifies and carries the token's key" \
+  --expect 'verify OK' --expect "public key is the token's" -- csr "$EC_KEY" ec-req tls-ec
+
+# self_signed KEYURI NAME: a self-signed certificate signed on the token, verified by openssl against itself.
+self_signed() {
+  cd "$WORK" || return 1
+  bounded openssl req -x509 -new -engine pkcs11 -keyform engine -key "$1" -subj "/CN=localhost" -days 30 \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -out "$2.pem" || return 1
+  bounded openssl verify -CAfile "$2.pem" "$2.pem" || return 1
+  bounded openssl x509 -in "$2.pem" -noout -text | grep -E 'Signature Algorithm|Public Key Algorithm' | sort -u
+}
+step "openssl req -x509 makes a self-signed certificate with the token's RSA key; openssl verify accepts it" \
+  --expect ': OK$' --expect 'sha256WithRSAEncryption' -- self_signed "$RSA_KEY" rsa-cert
+step "openssl req -x509 makes a self-signed certificate with the token's EC key; openssl verify accepts it" \
+  --expect ': OK$' --expect 'ecdsa-with-SHA256' -- self_signed "$EC_KEY" ec-cert
+
+# --- TLS: s_server with its key on the token, s_client verifying it ----------------------------------------------
+SERVER_PID=""
+stop_server() {
+  [ -n "$SERVER_PID" ] || return 0
+  kill "$SERVER_PID" 2>/dev/null
+  local i
+  for i in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" 2>/dev/null
+  SERVER_PID=""
+}
+on_exit stop_server
+
+# free_port: a TCP port nobody listens on at 127.0.0.1.
+free_port() {
+  local p i
+  for i in $(seq 50); do
+    p=$((20000 + RANDOM % 40000))
+    ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# start_server KEYURI CERT ARGS...: openssl s_server in the background (one connection, echoing lines
+# reversed), waiting until it accepts. Runs in this shell so that SERVER_PID stays known to the cleanup.
+start_server() {
+  local key=$1 cert=$2
+  shift 2
+  PORT=$(free_port) || return 1
+  timeout --kill-after=5 60 openssl s_server -engine pkcs11 -keyform engine -key "$key" -cert "$WORK/$cert.pem" \
+    -accept "127.0.0.1:$PORT" -naccept 1 -rev "$@" >"$WORK/server.out" 2>&1 </dev/null &
+  SERVER_PID=$!
+  local i
+  for i in $(seq 100); do
+    grep -q '^ACCEPT' "$WORK/server.out" && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$WORK/server.out"
+  return 1
+}
+
+# handshake NAME CERT ARGS...: start the server, connect with s_client verifying against CERT, send a line and
+# expect it back reversed; then the server (one connection) ends.
+handshake() {
+  local name=$1 key=$2 cert=$3
+  shift 3
+  if ! start_server "$key" "$cert" >"$WORK/logs/server-${name//[^A-Za-z0-9]/_}.log" 2>&1; then
+    fail "openssl s_server ($name) accepts on 127.0.0.1 with its key on the token" "server did not start"
+    sed 's/^/    | /' "$WORK/logs/server-${name//[^A-Za-z0-9]/_}.log" | tail -n 5
+    stop_server
+    return
+  fi
+  pass "openssl s_server ($name) accepts on 127.0.0.1 with its key on the token"
+  client() {
+    { echo "hello through the token"; sleep 1; } \
+      | bounded openssl s_client -connect "127.0.0.1:$PORT" -verify_return_error -CAfile "$WORK/$cert.pem" \
+        "$@" 2>&1
+  }
+  step "openssl s_client ($name) verifies the server and exchanges a line" \
+    --expect 'Verify return code: 0 \(ok\)' --expect 'nekot eht hguorht olleh' --expect "Protocol *: $EXPECT_PROTOCOL" \
+    --expect "Peer signature type: $EXPECT_SIGNATURE" \
+    -- client "$@"
+  stop_server
+}
+EXPECT_PROTOCOL='TLSv1\.3' EXPECT_SIGNATURE=RSA-PSS
+handshake "TLS 1.3, RSA-PSS" "$RSA_KEY" rsa-cert -tls1_3
+EXPECT_PROTOCOL='TLSv1\.2' EXPECT_SIGNATURE=ECDSA
+handshake "TLS 1.2, ECDSA" "$EC_KEY" ec-cert -tls1_2
+
+finish
