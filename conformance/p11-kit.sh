@@ -4,6 +4,8 @@
 # sees its slots (pkcs11-tool here); the module file's x-init-reserved reaches C_Initialize as pReserved; and
 # `p11-kit server` exposes the module on a unix socket so that another process uses it through
 # p11-kit-client.so (how a token is shared with containers and other hosts): slots, digests, objects both ways.
+# Signing: through the proxy a PIN is set, RSA and EC key pairs are generated and an RSA signature made and
+# verified; through the client (the server holds the keys) RSA and ECDSA signatures verify with openssl.
 #
 # p11-kit ignores the user configuration in a program running as root ("skipping user config in program running
 # as root"), and has no variable that names another configuration directory. When this runs as root, every
@@ -36,7 +38,9 @@ hand_over() { [ ${#AS_USER[@]} -eq 0 ] || chown -R 65534:65534 "$@"; }
 # p11-kit's module file passes x-init-reserved to C_Initialize in pReserved; the module must prefer it to
 # SOFTOKEN_PARAMS, which names a decoy directory here.
 export SOFTOKEN_PARAMS="configdir='sql:$USER_DIR/decoy'"
-TOKEN_PARAMS="configdir='sql:$USER_DIR/token'"
+TOKEN_PARAMS="configdir='sql:$USER_DIR/token' pinIterations=1000"
+SO_PIN=87654321
+PIN=123456
 
 step "p11-kit-proxy.so and p11-kit-client.so are installed (p11-kit-modules)" \
   -- test -f "${PROXY:-/nonexistent}" -a -f "${CLIENT:-/nonexistent}"
@@ -82,6 +86,29 @@ step "pkcs11-tool through p11-kit-proxy.so sees both Softoken slots" \
   --expect 'Softoken Internal Cryptographic Services' --expect "token label +: $GENERIC" \
   --expect 'Softoken User Private Key and Certificate Services' --expect "token label +: $TOKEN" \
   -- as_user pkcs11-tool --module "$PROXY" --list-slots
+
+# A PIN, set through the proxy, and key pairs generated through it for the signing steps.
+init_via_proxy() {
+  as_user pkcs11-tool --module "$PROXY" --token-label "$TOKEN" --init-token --label "$TOKEN" --so-pin "$SO_PIN" \
+    && as_user pkcs11-tool --module "$PROXY" --token-label "$TOKEN" --login --login-type so --so-pin "$SO_PIN" \
+      --init-pin --pin "$PIN"
+}
+step "--init-token and --init-pin through p11-kit-proxy.so" -- init_via_proxy
+step "--keypairgen RSA 2048 through p11-kit-proxy.so" --expect 'Key pair generated' \
+  -- as_user pkcs11-tool --module "$PROXY" --token-label "$TOKEN" --login --pin "$PIN" --keypairgen \
+  --key-type rsa:2048 --id 5001 --label p11-kit-rsa
+step "--keypairgen EC P-256 through p11-kit-proxy.so" --expect 'Key pair generated' \
+  -- as_user pkcs11-tool --module "$PROXY" --token-label "$TOKEN" --login --pin "$PIN" --keypairgen \
+  --key-type EC:prime256v1 --id 5002 --label p11-kit-ec
+printf 'signed through p11-kit\n' >"$WORK/message"
+proxy_sign_verify() {
+  as_user pkcs11-tool --module "$PROXY" --token-label "$TOKEN" --login --pin "$PIN" --sign --id 5001 \
+    --mechanism SHA256-RSA-PKCS --input-file "$WORK/message" --output-file "$USER_DIR/proxy.sig" || return 1
+  as_user pkcs11-tool --module "$PROXY" --token-label "$TOKEN" --verify --id 5001 --mechanism SHA256-RSA-PKCS \
+    --input-file "$WORK/message" --signature-file "$USER_DIR/proxy.sig"
+}
+step "--sign and --verify SHA256-RSA-PKCS through p11-kit-proxy.so" --expect 'Signature is valid' \
+  -- proxy_sign_verify
 
 bounded openssl rand -out "$WORK/data" $((256 * 1024 + 3))
 bounded openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/key.pem" \
@@ -161,6 +188,25 @@ remote_data_local() {
 }
 step "the module loaded directly reads back what the client wrote (same token database)" \
   --env SOFTOKEN_PARAMS="$TOKEN_PARAMS" -- remote_data_local
+
+# client_sign ID MECHANISM DIGEST [INPUT]: a signature made through p11-kit-client.so (the server holds the key)
+# verifies with openssl against the token's public key. p11-kit 0.24's RPC passes only the mechanisms it knows to
+# take no parameters: CKM_ECDSA and CKM_ECDSA_SHA1, not CKM_ECDSA_SHA256..512 (the client's C_GetMechanismList
+# drops them and C_SignInit answers CKR_MECHANISM_INVALID), so ECDSA signs a SHA-256 digest computed here.
+client_sign() {
+  as_user pkcs11-tool --module "$CLIENT" --token-label "$TOKEN" --login --pin "$PIN" --sign --id "$1" \
+    --mechanism "$2" --signature-format openssl --input-file "${4:-$WORK/message}" \
+    --output-file "$USER_DIR/$1.sig" || return 1
+  as_user pkcs11-tool --module "$CLIENT" --token-label "$TOKEN" --read-object --type pubkey --id "$1" \
+    --output-file "$USER_DIR/$1.pub.der" || return 1
+  bounded openssl dgst -"$3" -verify "$USER_DIR/$1.pub.der" -keyform DER -signature "$USER_DIR/$1.sig" \
+    "$WORK/message"
+}
+step "--sign SHA256-RSA-PKCS through p11-kit-client.so; openssl verifies the signature" --expect '^Verified OK$' \
+  -- client_sign 5001 SHA256-RSA-PKCS sha256
+bounded openssl dgst -sha256 -binary -out "$WORK/message.sha256" "$WORK/message"
+step "--sign ECDSA (of a SHA-256 digest) through p11-kit-client.so; openssl verifies the signature" \
+  --expect '^Verified OK$' -- client_sign 5002 ECDSA sha256 "$WORK/message.sha256"
 
 stop_server
 step "after the server stops, p11-kit-client.so no longer reaches the token" --fails --expect 'No slots' \
