@@ -145,13 +145,15 @@ SSH_OPTS=(-F /dev/null -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsF
 
 cp "$WORK/rsa.pub" "$WORK/authorized_keys"
 step "ssh -I MODULE logs in with the token's RSA key (no agent)" --expect '^logged in as root$' \
-  -- ssh "${SSH_OPTS[@]}" -I "$MODULE" -o BatchMode=no -o IdentityAgent=none root@127.0.0.1 'echo logged in as $(id -un)'
+  -- ssh "${SSH_OPTS[@]}" -I "$MODULE" -o BatchMode=no -o IdentityAgent=none root@127.0.0.1 \
+  'echo logged in as $(id -un)'
 step "without the token key the login is refused" --fails --expect 'Permission denied' \
   -- ssh "${SSH_OPTS[@]}" -o BatchMode=yes -o IdentityAgent=none -o IdentitiesOnly=yes root@127.0.0.1 true
 
 cp "$WORK/ec.pub" "$WORK/authorized_keys"
 step "ssh through the agent logs in with the token's EC key" --expect '^logged in as root$' \
-  -- ssh "${SSH_OPTS[@]}" -o BatchMode=yes -o IdentityAgent="$AGENT_SOCK" root@127.0.0.1 'echo logged in as $(id -un)'
+  -- ssh "${SSH_OPTS[@]}" -o BatchMode=yes -o IdentityAgent="$AGENT_SOCK" root@127.0.0.1 \
+  'echo logged in as $(id -un)'
 step "sshd logged the token key's public-key authentications" \
   --expect 'Accepted publickey for root from 127.0.0.1 .* RSA SHA256:' \
   --expect 'Accepted publickey for root from 127.0.0.1 .* ECDSA SHA256:' -- cat "$WORK/sshd.out"
