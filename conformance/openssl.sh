@@ -4,6 +4,8 @@
 # the token (`-engine pkcs11 -keyform engine -key 'pkcs11:...'`), and `openssl s_server` on 127.0.0.1 holds its
 # private key on the token for TLS 1.3 (RSA-PSS through CKM_RSA_PKCS_PSS) and TLS 1.2 (ECDSA) handshakes that
 # `openssl s_client -verify_return_error` verifies against the self-signed certificate, exchanging a line of data.
+# The engine also decrypts on the token (`pkeyutl -decrypt`, PKCS #1 v1.5 and OAEP), derives an ECDH secret
+# (`pkeyutl -derive`, equal to the peer's) and signs with `dgst -sign`.
 # The engine is configured in a private OPENSSL_CONF (MODULE_PATH names the module).
 # Usage: bash conformance/openssl.sh path/to/libsoftoken.so
 source "$(dirname "$0")/lib/common.sh"
@@ -77,6 +79,43 @@ step "openssl req -x509 makes a self-signed certificate with the token's RSA key
   --expect ': OK$' --expect 'sha256WithRSAEncryption' -- self_signed "$RSA_KEY" rsa-cert
 step "openssl req -x509 makes a self-signed certificate with the token's EC key; openssl verify accepts it" \
   --expect ': OK$' --expect 'ecdsa-with-SHA256' -- self_signed "$EC_KEY" ec-cert
+
+# --- decryption, key agreement and signing with the token keys through the engine ------------------------------
+printf 'secret for the token\n' >"$WORK/plain"
+bounded openssl x509 -in "$WORK/rsa-cert.pem" -noout -pubkey -out "$WORK/rsa-pub.pem"
+bounded openssl x509 -in "$WORK/ec-cert.pem" -noout -pubkey -out "$WORK/ec-pub.pem"
+# token_decrypt PADDING-OPTIONS...: openssl encrypts to the token's RSA public key, the engine decrypts on the token.
+token_decrypt() {
+  cd "$WORK" || return 1
+  bounded openssl pkeyutl -encrypt -pubin -inkey rsa-pub.pem "$@" -in plain -out cipher || return 1
+  bounded openssl pkeyutl -engine pkcs11 -keyform engine -inkey "$RSA_KEY" -decrypt "$@" -in cipher -out decrypted \
+    || return 1
+  cmp plain decrypted && echo "decrypted on the token"
+}
+step "openssl pkeyutl -decrypt (PKCS #1 v1.5) with the token's RSA key" --expect 'decrypted on the token' \
+  -- token_decrypt
+step "openssl pkeyutl -decrypt (OAEP, SHA-256) with the token's RSA key" --expect 'decrypted on the token' \
+  -- token_decrypt -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256
+token_derive() {
+  cd "$WORK" || return 1
+  bounded openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.pem || return 1
+  bounded openssl pkey -in peer.pem -pubout -out peer-pub.pem || return 1
+  bounded openssl pkeyutl -derive -inkey peer.pem -peerkey ec-pub.pem -out secret-peer || return 1
+  bounded openssl pkeyutl -engine pkcs11 -keyform engine -inkey "$EC_KEY" -derive -peerkey peer-pub.pem \
+    -out secret-token || return 1
+  cmp secret-peer secret-token && echo "same shared secret ($(stat -c %s secret-token) bytes)"
+}
+step "openssl pkeyutl -derive (ECDH) with the token's EC key equals the peer's secret" \
+  --expect 'same shared secret \(32 bytes\)' -- token_derive
+token_dgst_sign() {
+  cd "$WORK" || return 1
+  bounded openssl dgst -sha384 -engine pkcs11 -keyform engine -sign "$1" -out "$2.sig" plain || return 1
+  bounded openssl dgst -sha384 -verify "$2-pub.pem" -signature "$2.sig" plain
+}
+step "openssl dgst -sha384 -sign with the token's RSA key; openssl verifies" --expect '^Verified OK$' \
+  -- token_dgst_sign "$RSA_KEY" rsa
+step "openssl dgst -sha384 -sign with the token's EC key; openssl verifies" --expect '^Verified OK$' \
+  -- token_dgst_sign "$EC_KEY" ec
 
 # --- TLS: s_server with its key on the token, s_client verifying it ----------------------------------------------
 SERVER_PID=""
