@@ -159,8 +159,8 @@ start_server() {
   return 1
 }
 
-# handshake NAME CERT ARGS...: start the server, connect with s_client verifying against CERT, send a line and
-# expect it back reversed; then the server (one connection) ends.
+# handshake NAME KEY CERT ARGS...: start the server, connect with s_client verifying against CERT, send a line and
+# expect it back reversed; the line CLOSE makes the server close the connection, and then it ends (-naccept 1).
 handshake() {
   local name=$1 key=$2 cert=$3
   shift 3
@@ -172,9 +172,9 @@ handshake() {
   fi
   pass "openssl s_server ($name) accepts on 127.0.0.1 with its key on the token"
   client() {
-    { echo "hello through the token"; sleep 1; } \
+    printf 'hello through the token\nCLOSE\n' \
       | bounded openssl s_client -connect "127.0.0.1:$PORT" -verify_return_error -CAfile "$WORK/$cert.pem" \
-        "$@" 2>&1
+        -ign_eof "$@" 2>&1
   }
   step "openssl s_client ($name) verifies the server and exchanges a line" \
     --expect 'Verify return code: 0 \(ok\)' --expect 'nekot eht hguorht olleh' --expect "Protocol *: $EXPECT_PROTOCOL" \

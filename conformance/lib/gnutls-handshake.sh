@@ -20,9 +20,14 @@ for _ in $(seq 100); do
   kill -0 "$SERVER" 2>/dev/null || break
   sleep 0.1
 done
-{ echo "hello through the token"; sleep 1; } \
-  | timeout --kill-after=5 "$LIMIT" gnutls-cli --x509cafile "$CERT" --priority "$PRIORITY" --port "$PORT" 127.0.0.1
+# gnutls-cli ends at the end of its input: keep it open until the echoed line has arrived (at most 10 s).
+{
+  echo "hello through the token"
+  for _ in $(seq 100); do grep -q '^hello through the token' "$OUTDIR/gnutls-cli.out" && break; sleep 0.1; done
+} | timeout --kill-after=5 "$LIMIT" gnutls-cli --x509cafile "$CERT" --priority "$PRIORITY" --port "$PORT" 127.0.0.1 \
+  >"$OUTDIR/gnutls-cli.out" 2>&1
 rc=$?
+cat "$OUTDIR/gnutls-cli.out"
 stop
 echo "--- gnutls-serv"
 cat "$OUTDIR/gnutls-serv.out"
