@@ -4,7 +4,8 @@
 # for byte, writes certificates and RSA/EC private keys itself (GnuTLS's own templates), exports the public key
 # of an RSA private key (read from CKA_MODULUS and CKA_PUBLIC_EXPONENT), and deletes objects.
 # It also generates RSA and EC key pairs on the token (`p11tool --generate-privkey`) and exports their public keys,
-# signs self-signed certificates with them (`certtool --provider --load-privkey 'pkcs11:...'`, PIN from GNUTLS_PIN),
+# signs self-signed certificates with them (`certtool --provider --load-privkey 'pkcs11:...'`, PIN from GNUTLS_PIN)
+# and, with the EC key as CA, a certificate for a request (`--load-ca-privkey 'pkcs11:...'`),
 # and runs `gnutls-serv --provider` with its key on the token against `gnutls-cli --x509cafile`: TLS 1.3 with
 # RSA-PSS and TLS 1.2 with ECDSA, a line echoed back. gnutls-serv binds every interface (it has no address option),
 # so the handshakes run in a private network namespace holding only the loopback (root and `unshare -n` needed;
@@ -140,6 +141,21 @@ step "certtool --generate-self-signed signs with the token's RSA key; the certif
   --expect 'Chain verification output: Verified' --expect ': OK$' -- self_signed gen-rsa
 step "certtool --generate-self-signed signs with the token's EC key; the certificate verifies" \
   --expect 'Chain verification output: Verified' --expect ': OK$' -- self_signed gen-ec
+
+# The token's EC key as a CA: certtool signs a request for a key outside the token; the chain verifies.
+printf '%s\n' 'cn = "GnuTLS leaf"' 'serial = 2' 'expiration_days = 30' tls_www_client signing_key >"$WORK/leaf.tmpl"
+token_ca_signs() {
+  cd "$WORK" || return 1
+  bounded certtool --generate-privkey --key-type ecdsa --outfile leaf-key.pem 2>/dev/null || return 1
+  bounded certtool --generate-request --load-privkey leaf-key.pem --template leaf.tmpl --outfile leaf.csr || return 1
+  bounded certtool --provider "$MODULE" --generate-certificate --load-request leaf.csr \
+    --load-ca-certificate gen-ec-cert.pem --load-ca-privkey "$TOKEN;object=gen-ec;type=private" \
+    --template leaf.tmpl --outfile leaf.pem || return 1
+  bounded certtool --verify --load-ca-certificate gen-ec-cert.pem --infile leaf.pem || return 1
+  bounded openssl verify -CAfile gen-ec-cert.pem leaf.pem
+}
+step "certtool --generate-certificate signs a request with the token's EC key as CA; the chain verifies" \
+  --expect 'Chain verification output: Verified' --expect 'leaf.pem: OK$' -- token_ca_signs
 
 # gnutls-serv binds every interface (it has no option for the address), so each handshake runs in a private network
 # namespace whose only interface is the loopback (lib/gnutls-handshake.sh); without one (not root, or unshare

@@ -5,7 +5,8 @@
 # private key on the token for TLS 1.3 (RSA-PSS through CKM_RSA_PKCS_PSS) and TLS 1.2 (ECDSA) handshakes that
 # `openssl s_client -verify_return_error` verifies against the self-signed certificate, exchanging a line of data.
 # The engine also decrypts on the token (`pkeyutl -decrypt`, PKCS #1 v1.5 and OAEP), derives an ECDH secret
-# (`pkeyutl -derive`, equal to the peer's) and signs with `dgst -sign`.
+# (`pkeyutl -derive`, equal to the peer's), signs with `dgst -sign`, and signs a request for an outside key with the
+# token's RSA key as CA (`x509 -req -CAkeyform engine`).
 # The engine is configured in a private OPENSSL_CONF (MODULE_PATH names the module).
 # Usage: bash conformance/openssl.sh path/to/libsoftoken.so
 source "$(dirname "$0")/lib/common.sh"
@@ -71,7 +72,8 @@ step "openssl req -new signs a request with the token's EC key; it verifies and 
 self_signed() {
   cd "$WORK" || return 1
   bounded openssl req -x509 -new -engine pkcs11 -keyform engine -key "$1" -subj "/CN=localhost" -days 30 \
-    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -out "$2.pem" || return 1
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -addext "basicConstraints=critical,CA:TRUE" \
+    -out "$2.pem" || return 1
   bounded openssl verify -CAfile "$2.pem" "$2.pem" || return 1
   bounded openssl x509 -in "$2.pem" -noout -text | grep -E 'Signature Algorithm|Public Key Algorithm' | sort -u
 }
@@ -79,6 +81,19 @@ step "openssl req -x509 makes a self-signed certificate with the token's RSA key
   --expect ': OK$' --expect 'sha256WithRSAEncryption' -- self_signed "$RSA_KEY" rsa-cert
 step "openssl req -x509 makes a self-signed certificate with the token's EC key; openssl verify accepts it" \
   --expect ': OK$' --expect 'ecdsa-with-SHA256' -- self_signed "$EC_KEY" ec-cert
+
+# The token's RSA key as a CA: `openssl x509 -req -CAkey` through the engine signs a request for a key outside
+# the token; the chain verifies.
+token_ca_signs() {
+  cd "$WORK" || return 1
+  bounded openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf-key.pem \
+    -subj "/CN=OpenSSL leaf" -out leaf.csr 2>/dev/null || return 1
+  bounded openssl x509 -req -in leaf.csr -CA rsa-cert.pem -engine pkcs11 -CAkeyform engine -CAkey "$RSA_KEY" \
+    -CAcreateserial -days 30 -sha256 -out leaf.pem || return 1
+  bounded openssl verify -CAfile rsa-cert.pem leaf.pem
+}
+step "openssl x509 -req signs a request with the token's RSA key as CA (-CAkeyform engine); the chain verifies" \
+  --expect 'leaf.pem: OK$' -- token_ca_signs
 
 # --- decryption, key agreement and signing with the token keys through the engine ------------------------------
 printf 'secret for the token\n' >"$WORK/plain"
