@@ -16,7 +16,7 @@ AGENT_SOCK="$WORK/agent.sock"
 # The PIN reaches ssh and ssh-add through an askpass program, forced even without a terminal or DISPLAY.
 printf '#!/bin/sh\necho %s\n' "$PIN" >"$WORK/askpass"
 chmod 0755 "$WORK/askpass"
-export SSH_ASKPASS="$WORK/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=:0
+export SSH_ASKPASS="$WORK/askpass" SSH_ASKPASS_REQUIRE=force
 unset SSH_AUTH_SOCK SSH_AGENT_PID
 
 p11() { bounded pkcs11-tool --module "$MODULE" --slot 2 "$@"; }
