@@ -46,6 +46,8 @@ internal sealed partial class SoftokenModule
         }
         var publicKey = ObjectBuilder.Build(publicTemplate, ObjectOrigin.Generated, publicMaterial, mechanism);
         var privateKey = ObjectBuilder.Build(privateTemplate, ObjectOrigin.Generated, privateMaterial, mechanism);
+        CompletePublicInfo(publicKey);
+        CompletePublicInfo(privateKey, publicKey);
         // Both halves are checked before either is stored, so a refused half leaves nothing behind.
         CheckCanWrite(session, publicKey);
         CheckCanWrite(session, privateKey);
@@ -211,6 +213,7 @@ internal sealed partial class SoftokenModule
         using var material = cls == CKO.CKO_SECRET_KEY ? SecretMaterial(plain, merged) : PrivateKeyInfoCodec.Decode(plain);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
         var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Unwrapped, material, mechanism);
+        CompletePublicInfo(attributes);
         if (attributes.Bool(CKA.CKA_SENSITIVE) && unwrappingKey.Bool(CKA.CKA_ENCRYPT) && row.Encrypt is not null)
         {
             attributes.Dispose();

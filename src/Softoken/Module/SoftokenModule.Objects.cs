@@ -16,6 +16,7 @@ internal sealed partial class SoftokenModule
     public ulong CreateObject(Session session, AttributeSet template)
     {
         var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created);
+        CompletePublicInfo(attributes);
         if (attributes.Bool(CKA.CKA_TRUSTED))
         {
             lock (Gate)
