@@ -149,7 +149,10 @@ internal sealed partial class SoftokenModule
     }
 
     /// <summary>C_WrapKey. A sensitive key is never wrapped by a key that may also decrypt: otherwise C_Decrypt
-    /// with the wrapping key would reveal it (the classic wrap/decrypt attack).</summary>
+    /// with the wrapping key would reveal it (the classic wrap/decrypt attack). Keys generated from a password
+    /// (CKM_PKCS5_PBKD2, the PKCS #12 PBE generators) are exempt, as in softokn: NSS's PKCS #12 export
+    /// (PK11_ExportEncryptedPrivKeyInfo, pk12util -o) always makes its PBE key with CKA_ENCRYPT, CKA_DECRYPT,
+    /// CKA_WRAP and CKA_UNWRAP, and wraps the private key with it.</summary>
     public byte[] WrapKey(Session session, CKM mechanism, MechanismParameter parameter, ulong hWrappingKey, ulong hKey)
     {
         var row = MechanismRegistry.Get(mechanism);
@@ -164,7 +167,8 @@ internal sealed partial class SoftokenModule
             throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_WITH_TRUSTED");
         if (wrappingKey.Bytes(CKA.CKA_WRAP_TEMPLATE) is { } wrapTemplate && !MatchesTemplate(key, TemplateCodec.Decode(wrapTemplate)))
             throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_TEMPLATE");
-        if (key.Bool(CKA.CKA_SENSITIVE) && wrappingKey.Bool(CKA.CKA_DECRYPT) && row.Decrypt is not null)
+        if (key.Bool(CKA.CKA_SENSITIVE) && wrappingKey.Bool(CKA.CKA_DECRYPT) && row.Decrypt is not null
+            && !PbeMechanisms.IsPasswordKeyGen(wrappingKey.Ulong(CKA.CKA_KEY_GEN_MECHANISM)))
             throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "a wrapping key that can decrypt cannot wrap a sensitive key");
         var encoded = key.Class == CKO.CKO_SECRET_KEY ? (byte[])key.RequireBytes(CKA.CKA_VALUE).Clone() : PrivateKeyInfoCodec.Encode(key);
         try
