@@ -21,7 +21,7 @@ case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; esac
 # test (p11-kit's pkcs11.h is v2.40 only; NSS's libnss3-dev ships the OASIS v3.0 one with CK_INTERFACE and
 # CK_FUNCTION_LIST_3_0), and the real consumers the tests drive.
 APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev libnss3-dev p11-kit p11-kit-modules opensc libnss3
-  libnss3-tools openssl gnutls-bin python3-pykcs11)
+  libnss3-tools openssl gnutls-bin python3-pykcs11 python3-cryptography)
 
 log() { printf '\n== %s\n' "$*"; }
 
