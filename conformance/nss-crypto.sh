@@ -67,8 +67,9 @@ step "openssl pkcs12 -export makes a PKCS #12 file (AES-256-CBC, PBKDF2)" -- mak
 step "pk12util -i -h TOKEN imports key and certificate onto the token" \
   --expect 'PKCS12 IMPORT SUCCESSFUL' \
   -- bounded pk12util -i "$WORK/in.p12" -d "$NSSDB" -h "$TOKEN" -k "$PW" -w "$P12PW"
-step "certutil -K -h TOKEN lists the imported RSA key" --expect "<[ 0-9]+> rsa +[0-9a-f]{40} +($TOKEN:)?p12-user\$" \
-  -- cu -K
+# certutil -K names a key by its own CKA_LABEL when it has one (pk12util sets the friendly name), else by its
+# certificate's nickname (certutil -S leaves the key's label empty).
+step "certutil -K -h TOKEN lists the imported RSA key" --expect "<[ 0-9]+> rsa +[0-9a-f]{40} +p12-user\$" -- cu -K
 step "certutil -L -h TOKEN lists the imported certificate as a user certificate" \
   --expect "^$TOKEN:p12-user +u,u,u *\$" -- cu -L
 step "pk12util -o exports key and certificate from the token" --expect 'PKCS12 EXPORT SUCCESSFUL' \
