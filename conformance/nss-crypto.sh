@@ -2,8 +2,8 @@
 # NSS tools do their cryptographic jobs with the keys on the Softoken token: `certutil -S -h TOKEN` generates RSA
 # and EC key pairs on the token (C_GenerateKeyPair) and signs self-signed certificates with them; `certutil -K`
 # and `-L` list keys and user certificates; `pk12util -i -h TOKEN` imports a PKCS #12 file made by openssl (the
-# private key unwrapped onto the token) and `pk12util -o` exports it again (the key wrapped off the token), with
-# the same public key; `cmsutil -S` signs an S/MIME message with the token's key and `cmsutil -D` verifies it
+# private key decrypted onto the token) and `pk12util -o` exports it again (the key wrapped off the token by a
+# PBKDF2 key), with the same public key, as well as the EC key generated on the token; `cmsutil -S` signs an S/MIME message with the token's key and `cmsutil -D` verifies it
 # (openssl cms verifies it too); `vfychain` validates a CA + leaf chain whose certificates and trust are on the
 # token.
 # Usage: bash conformance/nss-crypto.sh path/to/libsoftoken.so
@@ -88,6 +88,18 @@ same_keys() {
 }
 step "the exported key and certificate have the original public key; the exported private key signs for it" \
   --expect 'Verified OK' -- same_keys
+
+# The EC key certutil -S generated on the token leaves it the same way (PKCS #8 inside the PKCS #12 file).
+export_generated() {
+  cd "$WORK" || return 1
+  bounded pk12util -o ec-self.p12 -n "$TOKEN:ec-self" -d "$NSSDB" -h "$TOKEN" -k "$PW" -w "$P12PW" || return 1
+  bounded openssl pkcs12 -in ec-self.p12 -passin "file:$P12PW" -nocerts -nodes -out ec-self.key || return 1
+  bounded openssl pkey -in ec-self.key -pubout -out ec-self-key-pub.pem || return 1
+  bounded openssl x509 -in ec-self.pem -noout -pubkey >ec-self-cert-pub.pem || return 1
+  cmp ec-self-key-pub.pem ec-self-cert-pub.pem && echo "the exported EC key belongs to the certificate"
+}
+step "pk12util -o exports the EC key generated on the token; openssl finds it matches its certificate" \
+  -- export_generated
 
 # --- cmsutil: S/MIME signed data with the token's key ---------------------------------------------------------
 printf 'Content-Type: text/plain\r\n\r\nSigned by a key on the Softoken token.\r\n' >"$WORK/message.txt"
