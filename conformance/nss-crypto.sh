@@ -64,9 +64,20 @@ make_p12() {
   bounded openssl pkey -in p12.key -pubout -out p12-pub.pem
 }
 step "openssl pkcs12 -export makes a PKCS #12 file (AES-256-CBC, PBKDF2)" -- make_p12
+# NSS's PKCS #11 call log shows how the key got there: C_UnwrapKey with the PBKDF2 key. (Before the module let
+# password-generated keys unwrap into sensitive keys, C_UnwrapKey was refused and the import still "succeeded"
+# through NSS's fallback path, which this step would have caught.)
 step "pk12util -i -h TOKEN imports key and certificate onto the token" \
+  --env NSS_DEBUG_PKCS11_MODULE=softoken --env NSPR_LOG_MODULES=nss_mod_log:4 --env "NSPR_LOG_FILE=$WORK/p12-import.log" \
   --expect 'PKCS12 IMPORT SUCCESSFUL' \
   -- bounded pk12util -i "$WORK/in.p12" -d "$NSSDB" -h "$TOKEN" -k "$PW" -w "$P12PW"
+unwrapped_on_token() {
+  local rv
+  rv=$(sed -n '/C_UnwrapKey/,/rv = /p' "$WORK/p12-import.log" | grep -o 'rv = CKR_[A-Z_]*' | head -n 1)
+  echo "C_UnwrapKey: ${rv:-not called}"
+  [ "$rv" = "rv = CKR_OK" ]
+}
+step "the private key was unwrapped on the token (C_UnwrapKey with the PBKDF2 key)" -- unwrapped_on_token
 # certutil -K names a key by its own CKA_LABEL when it has one (pk12util sets the friendly name), else by its
 # certificate's nickname (certutil -S leaves the key's label empty).
 step "certutil -K -h TOKEN lists the imported RSA key" --expect "<[ 0-9]+> rsa +[0-9a-f]{40} +p12-user\$" -- cu -K

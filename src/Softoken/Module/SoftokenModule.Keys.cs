@@ -185,7 +185,10 @@ internal sealed partial class SoftokenModule
     }
 
     /// <summary>C_UnwrapKey. Mirrors <see cref="WrapKey"/>: a key that may also encrypt does not unwrap into a
-    /// sensitive key, so nobody can plant a key whose value they chose while the token calls it sensitive.</summary>
+    /// sensitive key, so nobody can plant a key whose value they chose while the token calls it sensitive. Keys
+    /// generated from a password are exempt here too: NSS's PKCS #12 import (pk12util -i) unwraps the shrouded
+    /// key bag with its CKM_PKCS5_PBKD2 key (CKA_ENCRYPT as well); refused, NSS falls back to a path around
+    /// C_UnwrapKey.</summary>
     public ulong UnwrapKey(Session session, CKM mechanism, MechanismParameter parameter, ulong hUnwrappingKey,
         ReadOnlySpan<byte> wrapped, AttributeSet template)
     {
@@ -215,7 +218,8 @@ internal sealed partial class SoftokenModule
         using var material = cls == CKO.CKO_SECRET_KEY ? SecretMaterial(plain, merged) : PrivateKeyInfoCodec.Decode(plain);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
         var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Unwrapped, material, mechanism);
-        if (attributes.Bool(CKA.CKA_SENSITIVE) && unwrappingKey.Bool(CKA.CKA_ENCRYPT) && row.Encrypt is not null)
+        if (attributes.Bool(CKA.CKA_SENSITIVE) && unwrappingKey.Bool(CKA.CKA_ENCRYPT) && row.Encrypt is not null
+            && !PbeMechanisms.IsPasswordKeyGen(unwrappingKey.Ulong(CKA.CKA_KEY_GEN_MECHANISM)))
         {
             attributes.Dispose();
             throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "an unwrapping key that can encrypt cannot make a sensitive key");

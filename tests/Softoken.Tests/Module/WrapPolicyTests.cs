@@ -7,9 +7,9 @@ using Softoken.Storage;
 
 namespace Softoken.Tests.Module;
 
-/// <summary>The wrap/decrypt rule of C_WrapKey and the exception NSS's PKCS #12 export needs: pk12util -o wraps
-/// the sensitive private key with a CKM_PKCS5_PBKD2 key made with CKA_ENCRYPT, CKA_DECRYPT, CKA_WRAP and
-/// CKA_UNWRAP (conformance/nss-crypto.sh drives it through NSS).</summary>
+/// <summary>The wrap/decrypt and unwrap/encrypt rules and the exception NSS's PKCS #12 export and import need:
+/// pk12util wraps and unwraps the sensitive private key with a CKM_PKCS5_PBKD2 key made with CKA_ENCRYPT,
+/// CKA_DECRYPT, CKA_WRAP and CKA_UNWRAP (conformance/nss-crypto.sh drives it through NSS).</summary>
 [Collection(ModuleCollection.Name)]
 public sealed class WrapPolicyTests : IDisposable
 {
@@ -74,5 +74,30 @@ public sealed class WrapPolicyTests : IDisposable
 
         var wrapped = module.WrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, target);
         Assert.Equal(48, wrapped.Length);
+
+        // pk12util -i: the same kind of key unwraps into a sensitive key.
+        using var unwrapTemplate = new AttributeSet();
+        unwrapTemplate.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
+        unwrapTemplate.SetUlong(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_AES);
+        unwrapTemplate.SetBool(CKA.CKA_SENSITIVE, true);
+        module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, wrapped, unwrapTemplate);
+    }
+
+    [Fact]
+    public void AKeyThatCanEncryptDoesNotUnwrapIntoASensitiveKey()
+    {
+        var (module, session, target) = Setup();
+        using var template = AesTemplate(sensitive: false);
+        var kek = module.GenerateKey(session, CKM.CKM_AES_KEY_GEN, MechanismParameter.None, template);
+        var wrapped = module.WrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, kek);
+        using var unwrapTemplate = new AttributeSet();
+        unwrapTemplate.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
+        unwrapTemplate.SetUlong(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_AES);
+        unwrapTemplate.SetBool(CKA.CKA_SENSITIVE, true);
+
+        var e = Assert.Throws<Pkcs11Exception>(() =>
+            module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, wrapped, unwrapTemplate));
+        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, e.Rv);
+        Assert.NotEqual(0UL, target);
     }
 }
