@@ -2,10 +2,10 @@
 # NSS tools do their cryptographic jobs with the keys on the Softoken token: `certutil -S -h TOKEN` generates RSA
 # and EC key pairs on the token (C_GenerateKeyPair) and signs self-signed certificates with them; `certutil -K`
 # and `-L` list keys and user certificates; `pk12util -i -h TOKEN` imports a PKCS #12 file made by openssl (the
-# private key decrypted onto the token) and `pk12util -o` exports it again (the key wrapped off the token by a
-# PBKDF2 key), with the same public key, as well as the EC key generated on the token; `cmsutil -S` signs an S/MIME message with the token's key and `cmsutil -D` verifies it
-# (openssl cms verifies it too); `vfychain` validates a CA + leaf chain whose certificates and trust are on the
-# token.
+# private key unwrapped onto the token by a PBKDF2 key) and `pk12util -o` exports it again (wrapped off the token),
+# with the same public key, and the EC key generated on the token as well; `cmsutil -S` signs an S/MIME message
+# with the token's RSA and EC keys and `cmsutil -D` (and openssl cms) verify it; `vfychain` validates a CA + leaf
+# chain whose certificates and trust are on the token.
 # Usage: bash conformance/nss-crypto.sh path/to/libsoftoken.so
 source "$(dirname "$0")/lib/common.sh"
 
@@ -131,7 +131,8 @@ make_chain() {
     -subj "/O=Softoken/CN=Softoken Chain CA" -out ca.pem 2>/dev/null || return 1
   bounded openssl req -new -newkey rsa:2048 -nodes -keyout leaf.key -subj "/O=Softoken/CN=localhost" \
     -out leaf.csr 2>/dev/null || return 1
-  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost\n' >leaf.ext
+  printf '%s\n' basicConstraints=CA:FALSE keyUsage=digitalSignature,keyEncipherment extendedKeyUsage=serverAuth \
+    subjectAltName=DNS:localhost >leaf.ext
   bounded openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile leaf.ext \
     -out leaf.pem 2>/dev/null || return 1
   bounded openssl x509 -in leaf.pem -outform DER -out leaf.der

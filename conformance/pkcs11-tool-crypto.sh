@@ -48,7 +48,8 @@ IV=000102030405060708090a0b0c0d0e0f
 keypair() {
   p11 --keypairgen --key-type "$1" --id "$2" --label "key-$2" || return 1
   bounded pkcs11-tool --module "$MODULE" --slot 2 --read-object --type pubkey --id "$2" -o "pub-$2.raw" || return 1
-  bounded openssl pkey -pubin -in "pub-$2.raw" -out "pub-$2.pem" && bounded openssl pkey -pubin -in "pub-$2.pem" -noout -text
+  bounded openssl pkey -pubin -in "pub-$2.raw" -out "pub-$2.pem" \
+    && bounded openssl pkey -pubin -in "pub-$2.pem" -noout -text
 }
 step "--keypairgen rsa:2048" --expect 'Public-Key: \(2048 bit\)' -- keypair rsa:2048 01
 step "--keypairgen EC:prime256v1" --expect 'NIST CURVE: P-256' -- keypair EC:prime256v1 03
@@ -68,7 +69,8 @@ keypair_p384() {
   # SubjectPublicKeyInfo: id-ecPublicKey, secp384r1, then the uncompressed point.
   echo "3076301006072a8648ce3d020106052b81040022036200$point" | tr a-f A-F | basenc --base16 -d >pub-04.der \
     || return 1
-  bounded openssl pkey -pubin -inform DER -in pub-04.der -out pub-04.pem && bounded openssl pkey -pubin -in pub-04.pem -noout -text
+  bounded openssl pkey -pubin -inform DER -in pub-04.der -out pub-04.pem \
+    && bounded openssl pkey -pubin -in pub-04.pem -noout -text
 }
 step "--keypairgen EC:secp384r1" --expect 'NIST CURVE: P-384' -- keypair_p384
 step "--keypairgen EC:edwards25519 (CKK_EC_EDWARDS)" --expect 'ED25519 Public-Key' -- keypair EC:edwards25519 05

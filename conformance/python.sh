@@ -56,12 +56,13 @@ step "CKR_ATTRIBUTE_SENSITIVE for CKA_PRIVATE_EXPONENT and the EC CKA_VALUE; the
   -- py sensitive "$(cat "$WORK/modulus" 2>/dev/null)"
 
 
-step "C_GenerateKeyPair RSA 2048 on the token; SHA256-RSA-PKCS and PSS signatures, OAEP decryption, checked by python3-cryptography" \
+step "C_GenerateKeyPair RSA 2048 on the token; PKCS #1 and PSS signatures, OAEP (checked by python3-cryptography)" \
   -- py rsa
-step "C_GenerateKeyPair EC P-256 on the token; ECDSA-SHA256 and ECDH1-DERIVE, checked by python3-cryptography" -- py ec
-step "C_GenerateKey AES-256; AES-CBC-PAD and AES-GCM equal python3-cryptography; a sensitive key's value is refused" \
+step "C_GenerateKeyPair EC P-256 on the token; ECDSA-SHA256 and ECDH1-DERIVE (checked by python3-cryptography)" \
+  -- py ec
+step "C_GenerateKey AES-256: AES-CBC-PAD and AES-GCM equal python3-cryptography; sensitive values refused" \
   -- py aes
-step "C_WrapKey/C_UnwrapKey: AES-KEY-WRAP of a sensitive AES key, AES-KEY-WRAP-PAD of an RSA private key; the wrap/decrypt rule" \
+step "C_WrapKey/C_UnwrapKey: AES-KEY-WRAP(-PAD) of a sensitive AES key and an RSA private key; the wrap rule" \
   -- py wrap
 step "another process finds the generated key pairs after login" --expect 'py-rsa' --expect 'py-ec' -- py keys
 

@@ -222,7 +222,8 @@ def _rsa_pair(session, label, token=True):
 def _rsa_public(session, public):
     _, _, _, rsa, *_ = _crypto()
     modulus, exponent = session.getAttributeValue(public, [CKA_MODULUS, CKA_PUBLIC_EXPONENT], allAsBinary=True)
-    return rsa.RSAPublicNumbers(int.from_bytes(bytes(exponent), "big"), int.from_bytes(bytes(modulus), "big")).public_key()
+    numbers = rsa.RSAPublicNumbers(int.from_bytes(bytes(exponent), "big"), int.from_bytes(bytes(modulus), "big"))
+    return numbers.public_key()
 
 
 def check_rsa(lib):
@@ -284,7 +285,8 @@ def check_ec(lib):
 
     peer = ec.generate_private_key(ec.SECP256R1())
     from cryptography.hazmat.primitives import serialization
-    peer_point = peer.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    peer_point = peer.public_key().public_bytes(serialization.Encoding.X962,
+                                                serialization.PublicFormat.UncompressedPoint)
     template = [(CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, PyKCS11.CKK_GENERIC_SECRET), (CKA_TOKEN, False),
                 (CKA_SENSITIVE, False), (CKA_EXTRACTABLE, True), (CKA_VALUE_LEN, 32)]
     shared = session.deriveKey(private, template, PyKCS11.ECDH1_DERIVE_Mechanism(peer_point))
@@ -293,8 +295,8 @@ def check_ec(lib):
 
 
 def _aes_key(session, length, **flags):
-    template = [(CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, PyKCS11.CKK_AES), (CKA_VALUE_LEN, length),
-                (CKA_TOKEN, False)] + [(getattr(LowLevel, "CKA_" + name.upper()), value) for name, value in flags.items()]
+    template = [(CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, PyKCS11.CKK_AES), (CKA_VALUE_LEN, length), (CKA_TOKEN, False)]
+    template += [(getattr(LowLevel, "CKA_" + name.upper()), value) for name, value in flags.items()]
     return session.generateKey(template, PyKCS11.MechanismAESGENERATEKEY)
 
 
@@ -374,7 +376,8 @@ def check_keys(lib):
             labels.setdefault(label, []).append(PyKCS11.CKO[cls])
             print(f"{PyKCS11.CKO[cls]} {label}")
     for label in ("py-rsa", "py-ec"):
-        expect(sorted(labels.get(label, [])) == ["CKO_PRIVATE_KEY", "CKO_PUBLIC_KEY"], f"{label}: public and private key")
+        expect(sorted(labels.get(label, [])) == ["CKO_PRIVATE_KEY", "CKO_PUBLIC_KEY"],
+               f"{label}: public and private key")
 
 
 def check_reload(module, label):
