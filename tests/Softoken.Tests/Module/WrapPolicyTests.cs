@@ -86,7 +86,7 @@ public sealed class WrapPolicyTests : IDisposable
     [Fact]
     public void AKeyThatCanEncryptDoesNotUnwrapIntoASensitiveKey()
     {
-        var (module, session, target) = Setup();
+        var (module, session, _) = Setup();
         using var template = AesTemplate(sensitive: false);
         var kek = module.GenerateKey(session, CKM.CKM_AES_KEY_GEN, MechanismParameter.None, template);
         var wrapped = module.WrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, kek);
@@ -98,6 +98,5 @@ public sealed class WrapPolicyTests : IDisposable
         var e = Assert.Throws<Pkcs11Exception>(() =>
             module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, wrapped, unwrapTemplate));
         Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, e.Rv);
-        Assert.NotEqual(0UL, target);
     }
 }
