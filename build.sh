@@ -21,8 +21,8 @@ case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; esac
 # test (p11-kit's pkcs11.h is v2.40 only; NSS's libnss3-dev ships the OASIS v3.0 one with CK_INTERFACE and
 # CK_FUNCTION_LIST_3_0), and the real consumers the tests drive.
 APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev libnss3-dev p11-kit p11-kit-modules opensc libnss3
-  libnss3-tools openssl gnutls-bin python3-pykcs11 libengine-pkcs11-openssl openssh-client openssh-server
-  openjdk-17-jdk-headless iproute2)
+  libnss3-tools openssl gnutls-bin python3-pykcs11 python3-cryptography libengine-pkcs11-openssl openssh-client
+  openssh-server openjdk-17-jdk-headless iproute2)
 
 log() { printf '\n== %s\n' "$*"; }
 

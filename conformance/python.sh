@@ -5,7 +5,10 @@
 # a session object's life, the sensitive values of private keys (CKR_ATTRIBUTE_SENSITIVE on the raw
 # C_GetAttributeValue), and C_Finalize / C_Initialize cycles in one process. The checks are in
 # lib/pykcs11_checks.py, one process per step.
-# Still to come with the mechanisms (issue 7): key generation, sign/verify, encrypt/decrypt, wrap/unwrap.
+# Then cryptography, each result checked against python3-cryptography: RSA and EC key pairs generated on the token
+# (NSS's CKA_ID), PKCS #1 v1.5 and PSS signatures, OAEP decryption, ECDSA, ECDH; AES-CBC-PAD and AES-GCM with a
+# generated AES key; AES key wrap of a sensitive secret key and (with padding) of an RSA private key, unwrapped
+# and used again, and the wrap/decrypt rule.
 # Usage: bash conformance/python.sh path/to/libsoftoken.so
 source "$(dirname "$0")/lib/common.sh"
 
@@ -51,5 +54,16 @@ write_keys() {
 step "pkcs11-tool writes an RSA and an EC private key" -- write_keys
 step "CKR_ATTRIBUTE_SENSITIVE for CKA_PRIVATE_EXPONENT and the EC CKA_VALUE; the public parts are returned" \
   -- py sensitive "$(cat "$WORK/modulus" 2>/dev/null)"
+
+
+step "C_GenerateKeyPair RSA 2048 on the token; PKCS #1 and PSS signatures, OAEP (checked by python3-cryptography)" \
+  -- py rsa
+step "C_GenerateKeyPair EC P-256 on the token; ECDSA-SHA256 and ECDH1-DERIVE (checked by python3-cryptography)" \
+  -- py ec
+step "C_GenerateKey AES-256: AES-CBC-PAD and AES-GCM equal python3-cryptography; sensitive values refused" \
+  -- py aes
+step "C_WrapKey/C_UnwrapKey: AES-KEY-WRAP(-PAD) of a sensitive AES key and an RSA private key; the wrap rule" \
+  -- py wrap
+step "another process finds the generated key pairs after login" --expect 'py-rsa' --expect 'py-ec' -- py keys
 
 finish

@@ -18,9 +18,11 @@ from PyKCS11 import LowLevel
 for _value, _name in [(0x56, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE"), (0x57, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH")]:
     PyKCS11.CKM.setdefault(_value, _name)
     PyKCS11.CKM.setdefault(_name, _value)
-from PyKCS11.LowLevel import (CKA_APPLICATION, CKA_CLASS, CKA_EC_PARAMS, CKA_EXTRACTABLE, CKA_KEY_TYPE,
-                              CKA_LABEL, CKA_MODULUS, CKA_PRIVATE, CKA_PRIVATE_EXPONENT, CKA_SENSITIVE,
-                              CKA_TOKEN, CKA_VALUE, CKK_EC, CKK_RSA, CKO_DATA, CKO_PRIVATE_KEY)
+from PyKCS11.LowLevel import (CKA_APPLICATION, CKA_CLASS, CKA_DECRYPT, CKA_DERIVE, CKA_EC_PARAMS, CKA_EC_POINT,
+                              CKA_ENCRYPT, CKA_EXTRACTABLE, CKA_ID, CKA_KEY_TYPE, CKA_LABEL, CKA_MODULUS,
+                              CKA_MODULUS_BITS, CKA_PRIVATE, CKA_PRIVATE_EXPONENT, CKA_PUBLIC_EXPONENT, CKA_SENSITIVE,
+                              CKA_SIGN, CKA_TOKEN, CKA_VALUE, CKA_VALUE_LEN, CKA_VERIFY, CKK_EC, CKK_RSA, CKO_DATA,
+                              CKO_PRIVATE_KEY, CKO_PUBLIC_KEY, CKO_SECRET_KEY)
 
 GENERIC_SLOT, TOKEN_SLOT = 1, 2
 SO_PIN, USER_PIN = "87654321", "123456"
@@ -189,6 +191,193 @@ def check_sensitive(lib, modulus_hex):
     expect(bytes(params).hex() == "06082a8648ce3d030107", "its CKA_EC_PARAMS (P-256) is returned")
     # CKA_SENSITIVE may only become true (PKCS #11 v3.0 section 4.9).
     expect_error(PyKCS11.CKR_ATTRIBUTE_READ_ONLY, session.setAttributeValue, rsa[0], [(CKA_SENSITIVE, False)])
+
+
+# --- key generation and cryptography (checked against python3-cryptography) ---------------------------------------
+
+def _crypto():
+    # Imported here so that the other checks need only PyKCS11.
+    from cryptography.hazmat.primitives import hashes, padding
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa, utils
+    from cryptography.hazmat.primitives.asymmetric import padding as asym
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    return hashes, padding, ec, rsa, utils, asym, Cipher, algorithms, modes, AESGCM
+
+
+def _user_session(lib):
+    session = lib.openSession(TOKEN_SLOT, RW)
+    session.login(USER_PIN)
+    return session
+
+
+def _rsa_pair(session, label, token=True):
+    public = [(CKA_CLASS, CKO_PUBLIC_KEY), (CKA_KEY_TYPE, CKK_RSA), (CKA_TOKEN, token), (CKA_MODULUS_BITS, 2048),
+              (CKA_PUBLIC_EXPONENT, (1, 0, 1)), (CKA_VERIFY, True), (CKA_ENCRYPT, True), (CKA_LABEL, label)]
+    private = [(CKA_CLASS, CKO_PRIVATE_KEY), (CKA_KEY_TYPE, CKK_RSA), (CKA_TOKEN, token), (CKA_PRIVATE, True),
+               (CKA_SIGN, True), (CKA_DECRYPT, True), (CKA_LABEL, label)]
+    return session.generateKeyPair(public, private, PyKCS11.MechanismRSAGENERATEKEYPAIR)
+
+
+def _rsa_public(session, public):
+    _, _, _, rsa, *_ = _crypto()
+    modulus, exponent = session.getAttributeValue(public, [CKA_MODULUS, CKA_PUBLIC_EXPONENT], allAsBinary=True)
+    numbers = rsa.RSAPublicNumbers(int.from_bytes(bytes(exponent), "big"), int.from_bytes(bytes(modulus), "big"))
+    return numbers.public_key()
+
+
+def check_rsa(lib):
+    hashes, _, _, _, _, asym, *_ = _crypto()
+    session = _user_session(lib)
+    public, private = _rsa_pair(session, "py-rsa")
+    modulus, = session.getAttributeValue(public, [CKA_MODULUS], allAsBinary=True)
+    key_id, = session.getAttributeValue(private, [CKA_ID], allAsBinary=True)
+    expect(len(bytes(modulus)) == 256, "C_GenerateKeyPair: a 2048-bit RSA key on the token")
+    expect(bytes(key_id) == hashlib.sha1(bytes(modulus)).digest(), "CKA_ID is NSS's: the SHA-1 of the modulus")
+    key = _rsa_public(session, public)
+    data = b"signed by PyKCS11 with a key the token generated" * 20
+
+    signature = bytes(session.sign(private, data, PyKCS11.Mechanism(PyKCS11.CKM_SHA256_RSA_PKCS)))
+    expect(session.verify(public, data, signature, PyKCS11.Mechanism(PyKCS11.CKM_SHA256_RSA_PKCS)),
+           "CKM_SHA256_RSA_PKCS: C_Verify accepts the signature")
+    key.verify(signature, data, asym.PKCS1v15(), hashes.SHA256())
+    print("ok: python3-cryptography verifies the PKCS #1 v1.5 signature")
+    expect(not session.verify(public, data + b"!", signature, PyKCS11.Mechanism(PyKCS11.CKM_SHA256_RSA_PKCS)),
+           "C_Verify refuses it for other data")
+
+    pss = PyKCS11.RSA_PSS_Mechanism(PyKCS11.CKM_SHA256_RSA_PKCS_PSS, PyKCS11.CKM_SHA256, PyKCS11.CKG_MGF1_SHA256, 32)
+    signature = bytes(session.sign(private, data, pss))
+    expect(session.verify(public, data, signature, pss), "CKM_SHA256_RSA_PKCS_PSS: C_Verify accepts the signature")
+    key.verify(signature, data, asym.PSS(asym.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+    print("ok: python3-cryptography verifies the PSS signature")
+
+    secret = b"an OAEP secret for the token"
+    ciphertext = key.encrypt(secret, asym.OAEP(asym.MGF1(hashes.SHA256()), hashes.SHA256(), None))
+    oaep = PyKCS11.RSAOAEPMechanism(PyKCS11.CKM_SHA256, PyKCS11.CKG_MGF1_SHA256)
+    expect(bytes(session.decrypt(private, ciphertext, oaep)) == secret,
+           "CKM_RSA_PKCS_OAEP (SHA-256): C_Decrypt of python3-cryptography's ciphertext")
+    ciphertext = bytes(session.encrypt(public, secret, oaep))
+    expect(bytes(session.decrypt(private, ciphertext, oaep)) == secret, "C_Encrypt then C_Decrypt with OAEP")
+
+
+def check_ec(lib):
+    hashes, _, ec, _, utils, *_ = _crypto()
+    session = _user_session(lib)
+    p256 = bytes.fromhex("06082a8648ce3d030107")
+    public_template = [(CKA_CLASS, CKO_PUBLIC_KEY), (CKA_KEY_TYPE, CKK_EC), (CKA_TOKEN, True), (CKA_VERIFY, True),
+                       (CKA_EC_PARAMS, p256), (CKA_LABEL, "py-ec")]
+    private_template = [(CKA_CLASS, CKO_PRIVATE_KEY), (CKA_KEY_TYPE, CKK_EC), (CKA_TOKEN, True), (CKA_PRIVATE, True),
+                        (CKA_SIGN, True), (CKA_DERIVE, True), (CKA_LABEL, "py-ec")]
+    public, private = session.generateKeyPair(public_template, private_template, PyKCS11.MechanismECGENERATEKEYPAIR)
+    point, = session.getAttributeValue(public, [CKA_EC_POINT], allAsBinary=True)
+    point = bytes(point)
+    expect(point[:3] == bytes([0x04, 0x41, 0x04]), "CKA_EC_POINT: a DER OCTET STRING with an uncompressed P-256 point")
+    key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point[2:])
+
+    data = b"signed by PyKCS11 with a P-256 key the token generated"
+    mechanism = PyKCS11.Mechanism(PyKCS11.CKM_ECDSA_SHA256)
+    signature = bytes(session.sign(private, data, mechanism))
+    expect(len(signature) == 64, "CKM_ECDSA_SHA256: r || s, 64 bytes")
+    expect(session.verify(public, data, signature, mechanism), "C_Verify accepts the signature")
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    key.verify(utils.encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+    print("ok: python3-cryptography verifies the ECDSA signature")
+
+    peer = ec.generate_private_key(ec.SECP256R1())
+    from cryptography.hazmat.primitives import serialization
+    peer_point = peer.public_key().public_bytes(serialization.Encoding.X962,
+                                                serialization.PublicFormat.UncompressedPoint)
+    template = [(CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, PyKCS11.CKK_GENERIC_SECRET), (CKA_TOKEN, False),
+                (CKA_SENSITIVE, False), (CKA_EXTRACTABLE, True), (CKA_VALUE_LEN, 32)]
+    shared = session.deriveKey(private, template, PyKCS11.ECDH1_DERIVE_Mechanism(peer_point))
+    value, = session.getAttributeValue(shared, [CKA_VALUE], allAsBinary=True)
+    expect(bytes(value) == peer.exchange(ec.ECDH(), key), "CKM_ECDH1_DERIVE equals python3-cryptography's ECDH")
+
+
+def _aes_key(session, length, **flags):
+    template = [(CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, PyKCS11.CKK_AES), (CKA_VALUE_LEN, length), (CKA_TOKEN, False)]
+    template += [(getattr(LowLevel, "CKA_" + name.upper()), value) for name, value in flags.items()]
+    return session.generateKey(template, PyKCS11.MechanismAESGENERATEKEY)
+
+
+def check_aes(lib):
+    _, padding, _, _, _, _, Cipher, algorithms, modes, AESGCM = _crypto()
+    session = _user_session(lib)
+    key = _aes_key(session, 32, encrypt=True, decrypt=True, sensitive=False, extractable=True)
+    value, = session.getAttributeValue(key, [CKA_VALUE], allAsBinary=True)
+    value = bytes(value)
+    expect(len(value) == 32, "C_GenerateKey: a 32-byte AES key (not sensitive, so its value can be compared)")
+    data = bytes(range(256)) * 3 + b"tail"
+    iv = bytes(range(16))
+
+    mechanism = PyKCS11.Mechanism(PyKCS11.CKM_AES_CBC_PAD, iv)
+    ciphertext = bytes(session.encrypt(key, data, mechanism))
+    padder = padding.PKCS7(128).padder()
+    encryptor = Cipher(algorithms.AES(value), modes.CBC(iv)).encryptor()
+    expected = encryptor.update(padder.update(data) + padder.finalize()) + encryptor.finalize()
+    expect(ciphertext == expected, "CKM_AES_CBC_PAD equals python3-cryptography's AES-CBC with PKCS #7 padding")
+    expect(bytes(session.decrypt(key, ciphertext, mechanism)) == data, "C_Decrypt gives the data back")
+
+    nonce, aad = bytes(range(12)), b"header"
+    gcm = PyKCS11.AES_GCM_Mechanism(nonce, aad, 128)
+    ciphertext = bytes(session.encrypt(key, data, gcm))
+    expect(ciphertext == AESGCM(value).encrypt(nonce, data, aad), "CKM_AES_GCM equals python3-cryptography's AES-GCM")
+    expect(bytes(session.decrypt(key, ciphertext, gcm)) == data, "C_Decrypt with AES-GCM gives the data back")
+    tampered = ciphertext[:-1] + bytes([ciphertext[-1] ^ 1])
+    expect_error(PyKCS11.CKR_ENCRYPTED_DATA_INVALID, session.decrypt, key, tampered, gcm)
+
+    sensitive = _aes_key(session, 16, encrypt=True, decrypt=True)
+    template = LowLevel.ckattrlist(1)
+    template[0].SetType(CKA_VALUE)
+    rv = session.lib.C_GetAttributeValue(session.session, sensitive, template)
+    expect(rv == PyKCS11.CKR_ATTRIBUTE_SENSITIVE,
+           f"a generated key is sensitive by default: CKR_ATTRIBUTE_SENSITIVE for CKA_VALUE (got {PyKCS11.CKR[rv]})")
+
+
+def check_wrap(lib):
+    session = _user_session(lib)
+    kek = _aes_key(session, 32, wrap=True, unwrap=True, encrypt=False, decrypt=False)
+    target = _aes_key(session, 16, encrypt=True, decrypt=True)
+    expect(session.getAttributeValue(target, [CKA_SENSITIVE])[0], "the key to wrap is sensitive")
+    wrap = PyKCS11.Mechanism(PyKCS11.CKM_AES_KEY_WRAP)
+    wrapped = bytes(session.wrapKey(kek, target, wrap))
+    expect(len(wrapped) == 24, "CKM_AES_KEY_WRAP: a 16-byte key wraps to 24 bytes")
+    template = [(CKA_CLASS, CKO_SECRET_KEY), (CKA_KEY_TYPE, PyKCS11.CKK_AES), (CKA_TOKEN, False),
+                (CKA_ENCRYPT, True), (CKA_DECRYPT, True)]
+    unwrapped = session.unwrapKey(kek, wrapped, template, wrap)
+    mechanism = PyKCS11.Mechanism(PyKCS11.CKM_AES_ECB)
+    block = bytes(range(32))
+    expect(bytes(session.encrypt(unwrapped, block, mechanism)) == bytes(session.encrypt(target, block, mechanism)),
+           "C_UnwrapKey: the unwrapped key encrypts like the original")
+
+    # A private key leaves the token only wrapped (PKCS #8 inside CKM_AES_KEY_WRAP_PAD) and comes back whole.
+    public, private = _rsa_pair(session, "py-wrap", token=False)
+    wrap_pad = PyKCS11.Mechanism(0x210A)  # CKM_AES_KEY_WRAP_PAD
+    wrapped = bytes(session.wrapKey(kek, private, wrap_pad))
+    template = [(CKA_CLASS, CKO_PRIVATE_KEY), (CKA_KEY_TYPE, CKK_RSA), (CKA_TOKEN, False), (CKA_SIGN, True)]
+    copy = session.unwrapKey(kek, wrapped, template, wrap_pad)
+    data = b"signed by the unwrapped copy"
+    sign = PyKCS11.Mechanism(PyKCS11.CKM_SHA256_RSA_PKCS)
+    signature = bytes(session.sign(copy, data, sign))
+    expect(signature == bytes(session.sign(private, data, sign)), "the unwrapped RSA key signs like the original")
+    expect(session.verify(public, data, signature, sign), "and the original public key verifies it")
+
+    # The wrap/decrypt rule: a key that can also decrypt does not wrap a sensitive key.
+    both = _aes_key(session, 32, wrap=True, unwrap=True, encrypt=True, decrypt=True)
+    expect_error(PyKCS11.CKR_KEY_FUNCTION_NOT_PERMITTED, session.wrapKey, both, target, wrap)
+
+
+def check_keys(lib):
+    session = _user_session(lib)
+    labels = {}
+    for cls in (CKO_PUBLIC_KEY, CKO_PRIVATE_KEY):
+        for handle in session.findObjects([(CKA_CLASS, cls), (CKA_TOKEN, True)]):
+            label, = session.getAttributeValue(handle, [CKA_LABEL])
+            labels.setdefault(label, []).append(PyKCS11.CKO[cls])
+            print(f"{PyKCS11.CKO[cls]} {label}")
+    for label in ("py-rsa", "py-ec"):
+        expect(sorted(labels.get(label, [])) == ["CKO_PRIVATE_KEY", "CKO_PUBLIC_KEY"],
+               f"{label}: public and private key")
 
 
 def check_reload(module, label):

@@ -151,7 +151,10 @@ internal sealed partial class SoftokenModule
     }
 
     /// <summary>C_WrapKey. A sensitive key is never wrapped by a key that may also decrypt: otherwise C_Decrypt
-    /// with the wrapping key would reveal it (the classic wrap/decrypt attack).</summary>
+    /// with the wrapping key would reveal it (the classic wrap/decrypt attack). Keys generated from a password
+    /// (CKM_PKCS5_PBKD2, the PKCS #12 PBE generators) are exempt, as in softokn: NSS's PKCS #12 export
+    /// (PK11_ExportEncryptedPrivKeyInfo, pk12util -o) always makes its PBE key with CKA_ENCRYPT, CKA_DECRYPT,
+    /// CKA_WRAP and CKA_UNWRAP, and wraps the private key with it.</summary>
     public byte[] WrapKey(Session session, CKM mechanism, MechanismParameter parameter, ulong hWrappingKey, ulong hKey)
     {
         var row = MechanismRegistry.Get(mechanism);
@@ -166,7 +169,8 @@ internal sealed partial class SoftokenModule
             throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_WITH_TRUSTED");
         if (wrappingKey.Bytes(CKA.CKA_WRAP_TEMPLATE) is { } wrapTemplate && !MatchesTemplate(key, TemplateCodec.Decode(wrapTemplate)))
             throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_TEMPLATE");
-        if (key.Bool(CKA.CKA_SENSITIVE) && wrappingKey.Bool(CKA.CKA_DECRYPT) && row.Decrypt is not null)
+        if (key.Bool(CKA.CKA_SENSITIVE) && wrappingKey.Bool(CKA.CKA_DECRYPT) && row.Decrypt is not null
+            && !PbeMechanisms.IsPasswordKeyGen(wrappingKey.Ulong(CKA.CKA_KEY_GEN_MECHANISM)))
             throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "a wrapping key that can decrypt cannot wrap a sensitive key");
         var encoded = key.Class == CKO.CKO_SECRET_KEY ? (byte[])key.RequireBytes(CKA.CKA_VALUE).Clone() : PrivateKeyInfoCodec.Encode(key);
         try
@@ -183,7 +187,10 @@ internal sealed partial class SoftokenModule
     }
 
     /// <summary>C_UnwrapKey. Mirrors <see cref="WrapKey"/>: a key that may also encrypt does not unwrap into a
-    /// sensitive key, so nobody can plant a key whose value they chose while the token calls it sensitive.</summary>
+    /// sensitive key, so nobody can plant a key whose value they chose while the token calls it sensitive. Keys
+    /// generated from a password are exempt here too: NSS's PKCS #12 import (pk12util -i) unwraps the shrouded
+    /// key bag with its CKM_PKCS5_PBKD2 key (CKA_ENCRYPT as well); refused, NSS falls back to a path around
+    /// C_UnwrapKey.</summary>
     public ulong UnwrapKey(Session session, CKM mechanism, MechanismParameter parameter, ulong hUnwrappingKey,
         ReadOnlySpan<byte> wrapped, AttributeSet template)
     {
@@ -214,7 +221,8 @@ internal sealed partial class SoftokenModule
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
         var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Unwrapped, material, mechanism);
         CompletePublicInfo(attributes);
-        if (attributes.Bool(CKA.CKA_SENSITIVE) && unwrappingKey.Bool(CKA.CKA_ENCRYPT) && row.Encrypt is not null)
+        if (attributes.Bool(CKA.CKA_SENSITIVE) && unwrappingKey.Bool(CKA.CKA_ENCRYPT) && row.Encrypt is not null
+            && !PbeMechanisms.IsPasswordKeyGen(unwrappingKey.Ulong(CKA.CKA_KEY_GEN_MECHANISM)))
         {
             attributes.Dispose();
             throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "an unwrapping key that can encrypt cannot make a sensitive key");
