@@ -362,9 +362,12 @@ def check_wrap(lib):
     expect(signature == bytes(session.sign(private, data, sign)), "the unwrapped RSA key signs like the original")
     expect(session.verify(public, data, signature, sign), "and the original public key verifies it")
 
-    # The wrap/decrypt rule: a key that can also decrypt does not wrap a sensitive key.
+    # The wrap/decrypt attack: a key that may both wrap and decrypt wraps a sensitive key, and from then on can no
+    # longer decrypt, so the wrapped blob never turns back into the key's value.
     both = _aes_key(session, 32, wrap=True, unwrap=True, encrypt=True, decrypt=True)
-    expect_error(PyKCS11.CKR_KEY_FUNCTION_NOT_PERMITTED, session.wrapKey, both, target, wrap)
+    session.wrapKey(both, target, wrap)
+    cbc = PyKCS11.Mechanism(PyKCS11.CKM_AES_CBC_PAD, bytes(16))
+    expect_error(PyKCS11.CKR_KEY_FUNCTION_NOT_PERMITTED, session.decrypt, both, bytes(32), cbc)
 
 
 def check_keys(lib):

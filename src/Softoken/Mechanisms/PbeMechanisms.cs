@@ -15,10 +15,7 @@ namespace Softoken.Mechanisms;
 /// them on both slots. Key sizes are softokn's (bytes; bits for the RC2/RC4 rows).</summary>
 internal static class PbeMechanisms
 {
-    private static readonly HashSet<CKM> PasswordKeyGenerators = [.. Rows().Select(row => row.Type)];
 
-    /// <summary>Whether a key's CKA_KEY_GEN_MECHANISM is one of these password-based generators.</summary>
-    public static bool IsPasswordKeyGen(ulong? mechanism) => mechanism is { } m && PasswordKeyGenerators.Contains((CKM)m);
 
     public static IEnumerable<MechanismRow> Rows()
     {

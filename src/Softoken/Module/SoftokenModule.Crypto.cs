@@ -46,6 +46,7 @@ internal sealed partial class SoftokenModule
         var row = MechanismRegistry.Get(mechanism);
         var factory = factoryOf(row) ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
         var key = UsableKey(session, hKey, mechanism, usage);
+        if (usage is CKA.CKA_ENCRYPT or CKA.CKA_DECRYPT) GuardCipherUse(session, hKey, key, usage == CKA.CKA_ENCRYPT);
         var operation = factory(new MechanismContext(mechanism, parameter, key, Random));
         bool contextLogin = key.Class == CKO.CKO_PRIVATE_KEY && key.Bool(CKA.CKA_ALWAYS_AUTHENTICATE);
         lock (session.Gate)

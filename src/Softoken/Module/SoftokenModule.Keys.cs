@@ -169,9 +169,7 @@ internal sealed partial class SoftokenModule
             throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_WITH_TRUSTED");
         if (wrappingKey.Bytes(CKA.CKA_WRAP_TEMPLATE) is { } wrapTemplate && !MatchesTemplate(key, TemplateCodec.Decode(wrapTemplate)))
             throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "CKA_WRAP_TEMPLATE");
-        if (key.Bool(CKA.CKA_SENSITIVE) && wrappingKey.Bool(CKA.CKA_DECRYPT) && row.Decrypt is not null
-            && !PbeMechanisms.IsPasswordKeyGen(wrappingKey.Ulong(CKA.CKA_KEY_GEN_MECHANISM)))
-            throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "a wrapping key that can decrypt cannot wrap a sensitive key");
+        if (key.Bool(CKA.CKA_SENSITIVE)) GuardWrap(session, hWrappingKey, wrappingKey);
         var encoded = key.Class == CKO.CKO_SECRET_KEY ? (byte[])key.RequireBytes(CKA.CKA_VALUE).Clone() : PrivateKeyInfoCodec.Encode(key);
         try
         {
@@ -201,6 +199,8 @@ internal sealed partial class SoftokenModule
         var cls = merged.Class ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, "CKA_CLASS");
         if (cls is not (CKO.CKO_SECRET_KEY or CKO.CKO_PRIVATE_KEY)) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT);
         CheckTemplateTarget(session, merged);
+        // Keys are sensitive unless the template says otherwise (ObjectBuilder's default).
+        if (merged.Bool(CKA.CKA_SENSITIVE, true)) GuardUnwrap(session, hUnwrappingKey, unwrappingKey);
         byte[] plain;
         using (var cipher = unwrap(new MechanismContext(mechanism, parameter, unwrappingKey, Random)))
         {
@@ -221,12 +221,7 @@ internal sealed partial class SoftokenModule
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
         var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Unwrapped, material, mechanism);
         CompletePublicInfo(attributes);
-        if (attributes.Bool(CKA.CKA_SENSITIVE) && unwrappingKey.Bool(CKA.CKA_ENCRYPT) && row.Encrypt is not null
-            && !PbeMechanisms.IsPasswordKeyGen(unwrappingKey.Ulong(CKA.CKA_KEY_GEN_MECHANISM)))
-        {
-            attributes.Dispose();
-            throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, "an unwrapping key that can encrypt cannot make a sensitive key");
-        }
+
         return AddObject(session, attributes);
     }
 

@@ -50,19 +50,38 @@ public sealed class WrapPolicyTests : IDisposable
 
     private static BytesParameter Iv => new(new byte[16]);
 
+    private static CKR Rv(Action action) => Assert.Throws<Pkcs11Exception>(action).Rv;
+
     [Fact]
-    public void AKeyThatCanDecryptDoesNotWrapASensitiveKey()
+    public void AKeyThatWrappedASensitiveKeyCanNoLongerDecrypt()
     {
         var (module, session, target) = Setup();
         using var template = AesTemplate(sensitive: true);
         var kek = module.GenerateKey(session, CKM.CKM_AES_KEY_GEN, MechanismParameter.None, template);
-
-        var e = Assert.Throws<Pkcs11Exception>(() => module.WrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, target));
-        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, e.Rv);
+        var wrapped = module.WrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, target);
+        Assert.Equal(48, wrapped.Length);
+        // The attack's second step: decrypting the blob with the wrapping key.
+        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, Rv(() => module.DecryptInit(session, CKM.CKM_AES_CBC_PAD, Iv, kek)));
+        // A copy inherits the history.
+        using var none = new AttributeSet();
+        var copy = module.CopyObject(session, kek, none);
+        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, Rv(() => module.DecryptInit(session, CKM.CKM_AES_CBC_PAD, Iv, copy)));
+        // Encryption stays allowed (NSS encrypts PKCS #12 bags with the key that wrapped the private key).
+        module.EncryptInit(session, CKM.CKM_AES_CBC_PAD, Iv, kek);
     }
 
     [Fact]
-    public void APasswordKeyWrapsASensitiveKeyAsForPkcs12Export()
+    public void AKeyThatDecryptedCannotWrapASensitiveKey()
+    {
+        var (module, session, target) = Setup();
+        using var template = AesTemplate(sensitive: true);
+        var kek = module.GenerateKey(session, CKM.CKM_AES_KEY_GEN, MechanismParameter.None, template);
+        module.DecryptInit(session, CKM.CKM_AES_CBC_PAD, Iv, kek);
+        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, Rv(() => module.WrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, target)));
+    }
+
+    [Fact]
+    public void APasswordKeyWrapsAndUnwrapsAsForPkcs12()
     {
         var (module, session, target) = Setup();
         using var template = AesTemplate(sensitive: true);
@@ -71,20 +90,21 @@ public sealed class WrapPolicyTests : IDisposable
         var pbkd2 = new Pbkd2Parameter((ulong)CKZ.CKZ_SALT_SPECIFIED, new byte[16], 1000, CKP.CKP_PKCS5_PBKD2_HMAC_SHA256,
             [], "p12 password"u8.ToArray());
         var kek = module.GenerateKey(session, CKM.CKM_PKCS5_PBKD2, pbkd2, template);
-
         var wrapped = module.WrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, target);
-        Assert.Equal(48, wrapped.Length);
 
-        // pk12util -i: the same kind of key unwraps into a sensitive key.
+        // pk12util -i: a key that decrypted the bags unwraps the shrouded key into a sensitive key.
+        var importKey = module.GenerateKey(session, CKM.CKM_PKCS5_PBKD2, pbkd2, template);
+        module.DecryptInit(session, CKM.CKM_AES_CBC_PAD, Iv, importKey);
+        session.EndOperations();
         using var unwrapTemplate = new AttributeSet();
         unwrapTemplate.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
         unwrapTemplate.SetUlong(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_AES);
         unwrapTemplate.SetBool(CKA.CKA_SENSITIVE, true);
-        module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, wrapped, unwrapTemplate);
+        module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, importKey, wrapped, unwrapTemplate);
     }
 
     [Fact]
-    public void AKeyThatCanEncryptDoesNotUnwrapIntoASensitiveKey()
+    public void AKeyThatEncryptedDoesNotUnwrapIntoASensitiveKeyAndViceVersa()
     {
         var (module, session, _) = Setup();
         using var template = AesTemplate(sensitive: false);
@@ -95,8 +115,13 @@ public sealed class WrapPolicyTests : IDisposable
         unwrapTemplate.SetUlong(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_AES);
         unwrapTemplate.SetBool(CKA.CKA_SENSITIVE, true);
 
-        var e = Assert.Throws<Pkcs11Exception>(() =>
-            module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, wrapped, unwrapTemplate));
-        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, e.Rv);
+        var planter = module.GenerateKey(session, CKM.CKM_AES_KEY_GEN, MechanismParameter.None, template);
+        module.EncryptInit(session, CKM.CKM_AES_CBC_PAD, Iv, planter);
+        session.EndOperations();
+        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED,
+            Rv(() => module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, planter, wrapped, unwrapTemplate)));
+
+        module.UnwrapKey(session, CKM.CKM_AES_CBC_PAD, Iv, kek, wrapped, unwrapTemplate);
+        Assert.Equal(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, Rv(() => module.EncryptInit(session, CKM.CKM_AES_CBC_PAD, Iv, kek)));
     }
 }
