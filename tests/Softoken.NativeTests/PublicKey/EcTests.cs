@@ -132,6 +132,36 @@ public sealed class EcTests(ModuleFixture fixture) : PublicKeyTest(fixture)
         Assert.Equal(SHA256.HashData([.. z, 0, 0, 0, 1])[..16], Bytes(session, kdf16, CKA.CKA_VALUE));
     }
 
+    [Theory]
+    [InlineData(0x2UL, "SHA-1")]
+    [InlineData(0x5UL, "SHA-224")]
+    [InlineData(0x6UL, "SHA-256")]
+    [InlineData(0x7UL, "SHA-384")]
+    [InlineData(0x8UL, "SHA-512")]
+    [InlineData(0xAUL, "SHA3-224")]
+    [InlineData(0xBUL, "SHA3-256")]
+    [InlineData(0xCUL, "SHA3-384")]
+    [InlineData(0xDUL, "SHA3-512")]
+    public void EveryX963KdfMatchesItsDefinition(ulong kdf, string digest)
+    {
+        var session = Session();
+        var pair = Ec(session, Curves.P256, [A(CKA.CKA_DERIVE, true)]);
+        using var peer = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var q = peer.ExportParameters(false).Q;
+        using var tokenPublic = ECDiffieHellman.Create(DotNetEcPublic(session, pair.Public, Curves.P256));
+        var z = peer.DeriveRawSecretAgreement(tokenPublic.PublicKey);
+        var sharedInfo = "info"u8.ToArray();
+        // 80 bytes: more than one hash block for every digest but SHA-512/SHA3-512, so the counter matters.
+        var derived = DeriveGeneric(session, CKM.CKM_ECDH1_DERIVE, pair.Private, (CKD)kdf, sharedInfo, [0x04, .. q.X!, .. q.Y!], 80);
+        var expected = new List<byte>();
+        for (uint counter = 1; expected.Count < 80; counter++)
+        {
+            byte[] block = [.. z, (byte)(counter >> 24), (byte)(counter >> 16), (byte)(counter >> 8), (byte)counter, .. sharedInfo];
+            expected.AddRange(Org.BouncyCastle.Security.DigestUtilities.CalculateDigest(digest, block));
+        }
+        Assert.Equal(expected.Take(80).ToArray(), Bytes(session, derived, CKA.CKA_VALUE));
+    }
+
     [Fact]
     public void TwoTokenKeysAgreeBothWays()
     {

@@ -82,6 +82,46 @@ public sealed class PublicKeyErrorTests(ModuleFixture fixture) : PublicKeyTest(f
     }
 
     [Fact]
+    public void RecoverAndEncryptFollowTheOutputBufferConvention()
+    {
+        var session = Session();
+        var rsa = Rsa(session);
+        var data = "recover me"u8.ToArray();
+        var m = RawMech(CKM.CKM_RSA_PKCS);
+        Expect.Ok(LowLevel.C_SignRecoverInit(session.SessionId, ref m, rsa.Private.ObjectId), "C_SignRecoverInit");
+        ulong length = 0;
+        Expect.Ok(LowLevel.C_SignRecover(session.SessionId, data, (ulong)data.Length, null, ref length), "length query");
+        Assert.Equal(128UL, length);
+        length = 64;
+        Assert.Equal(CKR.CKR_BUFFER_TOO_SMALL, LowLevel.C_SignRecover(session.SessionId, data, (ulong)data.Length, new byte[64], ref length));
+        Assert.Equal(128UL, length);
+        var signature = new byte[128];
+        Expect.Ok(LowLevel.C_SignRecover(session.SessionId, data, (ulong)data.Length, signature, ref length), "C_SignRecover");
+
+        Expect.Ok(LowLevel.C_VerifyRecoverInit(session.SessionId, ref m, rsa.Public.ObjectId), "C_VerifyRecoverInit");
+        length = 0;
+        Expect.Ok(LowLevel.C_VerifyRecover(session.SessionId, signature, 128, null, ref length), "length query");
+        Assert.True(length >= (ulong)data.Length);
+        length = 2;
+        Assert.Equal(CKR.CKR_BUFFER_TOO_SMALL, LowLevel.C_VerifyRecover(session.SessionId, signature, 128, new byte[2], ref length));
+        var recovered = new byte[128];
+        length = 128;
+        Expect.Ok(LowLevel.C_VerifyRecover(session.SessionId, signature, 128, recovered, ref length), "C_VerifyRecover");
+        Assert.Equal(data, recovered[..(int)length]);
+
+        Expect.Ok(LowLevel.C_EncryptInit(session.SessionId, ref m, rsa.Public.ObjectId), "C_EncryptInit");
+        length = 0;
+        Expect.Ok(LowLevel.C_Encrypt(session.SessionId, data, (ulong)data.Length, null, ref length), "length query");
+        Assert.Equal(128UL, length);
+        length = 127;
+        Assert.Equal(CKR.CKR_BUFFER_TOO_SMALL, LowLevel.C_Encrypt(session.SessionId, data, (ulong)data.Length, new byte[127], ref length));
+        var encrypted = new byte[128];
+        length = 128;
+        Expect.Ok(LowLevel.C_Encrypt(session.SessionId, data, (ulong)data.Length, encrypted, ref length), "C_Encrypt");
+        Assert.Equal(data, session.Decrypt(Mech(CKM.CKM_RSA_PKCS), rsa.Private, encrypted));
+    }
+
+    [Fact]
     public void BadSignaturesAndWrongLengths()
     {
         var session = Session();
