@@ -118,6 +118,20 @@ public sealed class KeyGenerationTests(ModuleFixture fixture) : PublicKeyTest(fi
         Assert.Equal(id, Bytes(session, ec.Public, CKA.CKA_ID));
     }
 
+    [Fact]
+    public void EachHalfWithoutATemplateIdGetsTheDefault()
+    {
+        // softokn fills CKA_ID per half: a half whose template names none gets SHA-1 of the public value.
+        var session = Session();
+        var id = new byte[] { 7, 7, 7 };
+        var pair = Rsa(session, 1024, publicExtra: [A(CKA.CKA_ID, id)]);
+        Assert.Equal(id, Bytes(session, pair.Public, CKA.CKA_ID));
+        Assert.Equal(SHA1.HashData(Bytes(session, pair.Public, CKA.CKA_MODULUS)), Bytes(session, pair.Private, CKA.CKA_ID));
+        var ec = Ec(session, Curves.P256, [A(CKA.CKA_ID, id)]);
+        Assert.Equal(id, Bytes(session, ec.Private, CKA.CKA_ID));
+        Assert.Equal(SHA1.HashData(EcPoint(session, ec.Public)), Bytes(session, ec.Public, CKA.CKA_ID));
+    }
+
     public static readonly TheoryData<ulong, string, int> EcCurves = new()
     {
         { CryptoSlotId, Curves.P256, 32 }, { CryptoSlotId, Curves.P384, 48 }, { CryptoSlotId, Curves.P521, 66 },
