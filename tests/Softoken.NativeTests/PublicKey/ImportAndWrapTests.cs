@@ -72,6 +72,30 @@ public sealed class ImportAndWrapTests(ModuleFixture fixture) : PublicKeyTest(fi
         Assert.Equal(mine.DeriveRawSecretAgreement(peer.PublicKey), Bytes(session, secret, CKA.CKA_VALUE));
     }
 
+    [Fact]
+    public void EcPublicKeyOffTheCurveIsRefusedOnCreate()
+    {
+        // softokn validates an imported EC public point (EC_ValidatePublicKey): CKR_TEMPLATE_INCONSISTENT.
+        var session = Session();
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var q = ecdsa.ExportParameters(false).Q;
+        byte[] good = [0x04, .. q.X!, .. q.Y!];
+        byte[] offCurve = (byte[])good.Clone();
+        offCurve[^1] ^= 1;
+        List<IObjectAttribute> Template(byte[] point) => [A(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY), A(CKA.CKA_KEY_TYPE, CKK.CKK_EC),
+            A(CKA.CKA_TOKEN, false), A(CKA.CKA_VERIFY, true), A(CKA.CKA_EC_PARAMS, Curves.Oid(Curves.P256)), A(CKA.CKA_EC_POINT, point)];
+        Expect.Rv(CKR.CKR_TEMPLATE_INCONSISTENT, () => session.CreateObject(Template(Curves.OctetString(offCurve))));
+        Expect.Rv(CKR.CKR_TEMPLATE_INCONSISTENT, () => session.CreateObject(Template(offCurve)));
+        Expect.Rv(CKR.CKR_TEMPLATE_INCONSISTENT, () => session.CreateObject(Template(Curves.OctetString([0x04, .. new byte[64]]))));
+        var key = session.CreateObject(Template(Curves.OctetString(good)));
+        var digest = SHA256.HashData(Message);
+        Assert.True(VerifySinglePart(session, Mech(CKM.CKM_ECDSA), key, digest, ecdsa.SignHash(digest)));
+        // The compressed form of a valid point is accepted too.
+        byte[] compressed = [(byte)(0x02 | (q.Y![^1] & 1)), .. q.X!];
+        key = session.CreateObject(Template(Curves.OctetString(compressed)));
+        Assert.True(VerifySinglePart(session, Mech(CKM.CKM_ECDSA), key, digest, ecdsa.SignHash(digest)));
+    }
+
     private IObjectHandle WrappingKey(ISession session, byte[] value) => session.CreateObject([
         A(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), A(CKA.CKA_KEY_TYPE, CKK.CKK_AES), A(CKA.CKA_TOKEN, false),
         A(CKA.CKA_VALUE, value), A(CKA.CKA_WRAP, true), A(CKA.CKA_UNWRAP, true), A(CKA.CKA_ENCRYPT, false),
