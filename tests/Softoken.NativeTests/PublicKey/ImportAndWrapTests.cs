@@ -73,6 +73,20 @@ public sealed class ImportAndWrapTests(ModuleFixture fixture) : PublicKeyTest(fi
     }
 
     [Fact]
+    public void ImportedRsaKeyWithoutCrtComponentsStillSigns()
+    {
+        // softokn completes p, q and the CRT values from n, e and d (RSA_PopulatePrivateKey).
+        var session = Session();
+        using var rsa = RSA.Create(1024);
+        var p = rsa.ExportParameters(true);
+        var key = session.CreateObject([A(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), A(CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
+            A(CKA.CKA_TOKEN, false), A(CKA.CKA_SIGN, true), A(CKA.CKA_MODULUS, p.Modulus!),
+            A(CKA.CKA_PUBLIC_EXPONENT, p.Exponent!), A(CKA.CKA_PRIVATE_EXPONENT, p.D!)]);
+        var signature = session.Sign(Mech(CKM.CKM_SHA256_RSA_PKCS), key, Message);
+        Assert.True(rsa.VerifyData(Message, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
     public void EcPublicKeyOffTheCurveIsRefusedOnCreate()
     {
         // softokn validates an imported EC public point (EC_ValidatePublicKey): CKR_TEMPLATE_INCONSISTENT.
