@@ -40,9 +40,17 @@ public sealed class EcTests(ModuleFixture fixture) : PublicKeyTest(fixture)
 
     [Theory]
     [MemberData(nameof(HashedEcdsa))]
-    public void HashedEcdsaSinglePartAndMultiPartVerifyWithDotNet(CKM mechanism)
+    public void HashedEcdsaSinglePartAndMultiPartVerifyWithDotNet(CKM mechanism) => SignHashedEcdsa(CryptoSlotId, mechanism);
+
+    [Theory]
+    [InlineData(CKM.CKM_ECDSA_SHA1)]
+    [InlineData(CKM.CKM_ECDSA_SHA512)]
+    [InlineData(V3.ECDSA_SHA3_256)]
+    public void HashedEcdsaOnTheKeyStorageSlot(CKM mechanism) => SignHashedEcdsa(KeyStorageSlotId, mechanism);
+
+    private void SignHashedEcdsa(ulong slot, CKM mechanism)
     {
-        var session = Session();
+        var session = Session(slot);
         var pair = Ec(session, Curves.P384);
         using var ecdsa = DotNetEcdsa(session, pair.Public, Curves.P384);
         var hash = HashOf(mechanism, Message);

@@ -296,6 +296,19 @@ public sealed class PublicKeyErrorTests(ModuleFixture fixture) : PublicKeyTest(f
     }
 
     [Fact]
+    public void SessionKeysServeOtherSessionsUntilTheirSessionCloses()
+    {
+        var owner = Session();
+        var user = OpenSession(CryptoSlotId, readWrite: false);
+        var pair = Ec(owner, Curves.P256);
+        var signature = user.Sign(Mech(CKM.CKM_ECDSA_SHA256), pair.Private, Message);
+        Assert.True(VerifySinglePart(user, Mech(CKM.CKM_ECDSA_SHA256), pair.Public, Message, signature));
+        owner.CloseSession();
+        Assert.Equal(CKR.CKR_KEY_HANDLE_INVALID, SignInit(user, CKM.CKM_ECDSA_SHA256, pair.Private));
+        Assert.Equal(CKR.CKR_KEY_HANDLE_INVALID, VerifyInit(user, CKM.CKM_ECDSA_SHA256, pair.Public));
+    }
+
+    [Fact]
     public void AlwaysAuthenticateKeyNeedsAContextSpecificLoginEachTime()
     {
         var session = Session(KeyStorageSlotId);
