@@ -122,6 +122,27 @@ public sealed class PublicKeyErrorTests(ModuleFixture fixture) : PublicKeyTest(f
     }
 
     [Fact]
+    public void SingleOnlyMechanismsRefuseUpdatesAlikeAndEndTheOperation()
+    {
+        var session = Session();
+        var rsa = Rsa(session);
+        var m = RawMech(CKM.CKM_RSA_PKCS);
+        ulong length = 0;
+        // The length query of C_EncryptUpdate answers as the call itself, and both end the operation.
+        Expect.Ok(LowLevel.C_EncryptInit(session.SessionId, ref m, rsa.Public.ObjectId), "C_EncryptInit");
+        Assert.Equal(CKR.CKR_MECHANISM_INVALID, LowLevel.C_EncryptUpdate(session.SessionId, Message, 10, null, ref length));
+        Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, LowLevel.C_Encrypt(session.SessionId, Message, 10, null, ref length));
+        Expect.Ok(LowLevel.C_EncryptInit(session.SessionId, ref m, rsa.Public.ObjectId), "C_EncryptInit");
+        length = 256;
+        Assert.Equal(CKR.CKR_MECHANISM_INVALID, LowLevel.C_EncryptUpdate(session.SessionId, Message, 10, new byte[256], ref length));
+        Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, LowLevel.C_Encrypt(session.SessionId, Message, 10, null, ref length));
+        Expect.Ok(LowLevel.C_DecryptInit(session.SessionId, ref m, rsa.Private.ObjectId), "C_DecryptInit");
+        Assert.Equal(CKR.CKR_MECHANISM_INVALID, LowLevel.C_DecryptUpdate(session.SessionId, new byte[128], 128, null, ref length));
+        Expect.Ok(SignInit(session, CKM.CKM_RSA_PKCS, rsa.Private), "C_SignInit");
+        Assert.Equal(CKR.CKR_MECHANISM_INVALID, LowLevel.C_SignUpdate(session.SessionId, Message, 10));
+    }
+
+    [Fact]
     public void BadSignaturesAndWrongLengths()
     {
         var session = Session();
