@@ -222,6 +222,12 @@ public sealed class PublicKeyErrorTests(ModuleFixture fixture) : PublicKeyTest(f
         Expect.Rv(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, () => session.DeriveKey(
             Mech(CKM.CKM_ECDH1_DERIVE, Factories.MechanismParamsFactory.CreateCkEcdh1DeriveParams((ulong)CKD.CKD_NULL, null, peer)),
             ec.Private, [A(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), A(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET), A(CKA.CKA_VALUE_LEN, 32UL)]));
+        var x = GenerateKeyPair(session, V3.EC_MONTGOMERY_KEY_PAIR_GEN, [A(CKA.CKA_EC_PARAMS, Curves.Oid(Curves.X25519))],
+            [A(CKA.CKA_DERIVE, false), A(CKA.CKA_SIGN, false), A(CKA.CKA_DECRYPT, false), A(CKA.CKA_SIGN_RECOVER, false), A(CKA.CKA_UNWRAP, false)],
+            [A(CKA.CKA_VERIFY, false), A(CKA.CKA_ENCRYPT, false), A(CKA.CKA_VERIFY_RECOVER, false), A(CKA.CKA_WRAP, false)]);
+        Expect.Rv(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, () => session.DeriveKey(
+            Mech(CKM.CKM_ECDH1_DERIVE, Factories.MechanismParamsFactory.CreateCkEcdh1DeriveParams((ulong)CKD.CKD_NULL, null, EcPoint(session, x.Public))),
+            x.Private, [A(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), A(CKA.CKA_KEY_TYPE, CKK.CKK_GENERIC_SECRET), A(CKA.CKA_VALUE_LEN, 32UL)]));
     }
 
     [Fact]
