@@ -76,6 +76,36 @@ internal sealed class EcKey : IDisposable
 
     public static EcKey FromPoint(EcCurve curve, byte[] q) => new(curve, null, q);
 
+    /// <summary>softokn's check when a CKK_EC public key is created (EC_ValidatePublicKey in
+    /// sftk_handlePublicKeyObject): the point must be a finite point on its curve, else CKR_TEMPLATE_INCONSISTENT,
+    /// so that an invalid-curve point is refused at the door. Curves the token does not know are left alone here
+    /// (they fail when the key is used).</summary>
+    public static void ValidateCreatedPublic(AttributeSet key)
+    {
+        EcCurve curve;
+        try
+        {
+            curve = EcCurves.OfKey(key, CurveKind.Weierstrass);
+            _ = curve.Bouncy;
+        }
+        catch (Pkcs11Exception e) when (e.Rv is CKR.CKR_CURVE_NOT_SUPPORTED or CKR.CKR_DOMAIN_PARAMS_INVALID)
+        {
+            return;
+        }
+        var raw = EcPoints.Unwrap(key.RequireBytes(CKA.CKA_EC_POINT), curve, CKR.CKR_TEMPLATE_INCONSISTENT);
+        bool valid;
+        try
+        {
+            var q = curve.Bouncy.Curve.DecodePoint(raw);
+            valid = !q.IsInfinity && q.IsValid();
+        }
+        catch (ArgumentException)
+        {
+            valid = false;
+        }
+        if (!valid) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT, "EC point not on the curve");
+    }
+
     /// <summary>The .NET form; a private key goes in without Q when Q is not known yet (OpenSSL computes it).</summary>
     public ECParameters PlatformParameters(bool includePrivate)
     {

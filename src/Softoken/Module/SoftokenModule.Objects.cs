@@ -16,6 +16,7 @@ internal sealed partial class SoftokenModule
     public ulong CreateObject(Session session, AttributeSet template)
     {
         var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created);
+        if (attributes.Class == CKO.CKO_PUBLIC_KEY && attributes.KeyType == CKK.CKK_EC) Crypto.EcKey.ValidateCreatedPublic(attributes);
         CompletePublicInfo(attributes);
         if (attributes.Bool(CKA.CKA_TRUSTED))
         {

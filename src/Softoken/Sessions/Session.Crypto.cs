@@ -23,7 +23,14 @@ internal sealed partial class Session
 
     public int CipherUpdateLength(bool encrypt, int inputLength)
     {
-        lock (Gate) return Require(encrypt ? EncryptOp : DecryptOp).Operation.UpdateLength(inputLength);
+        lock (Gate)
+        {
+            var op = Require(encrypt ? EncryptOp : DecryptOp);
+            if (op.Operation.SupportsMultiPart) return op.Operation.UpdateLength(inputLength);
+            // The length query of a single-part-only mechanism answers as C_EncryptUpdate itself does.
+            EndCipher(encrypt);
+            throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
+        }
     }
 
     public int CipherFinalLength(bool encrypt)
