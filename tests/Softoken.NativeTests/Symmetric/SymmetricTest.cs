@@ -218,6 +218,51 @@ public abstract class SymmetricTest : InitializedModuleTest
 
     protected ulong SessionId => Session.SessionId;
 
+    protected CK_MECHANISM LowMechanism(ulong type, byte[]? parameter) =>
+        parameter is null ? CkmUtils.CreateMechanism(type) : CkmUtils.CreateMechanism(type, parameter);
+
+    /// <summary>Multi-part C_SignUpdate with the given part sizes, then C_SignFinal.</summary>
+    protected byte[] SignMulti(ulong type, byte[]? parameter, IObjectHandle key, byte[] data, params int[] cuts)
+    {
+        var mechanism = LowMechanism(type, parameter);
+        try
+        {
+            Expect.Ok(LowLevel.C_SignInit(SessionId, ref mechanism, key.ObjectId), "C_SignInit");
+            Parts(part =>
+            {
+                Expect.Ok(LowLevel.C_SignUpdate(SessionId, part, (ulong)part.Length), "C_SignUpdate");
+                return [];
+            }, () => [], data, cuts);
+            var signature = new byte[128];
+            ulong length = 128;
+            Expect.Ok(LowLevel.C_SignFinal(SessionId, signature, ref length), "C_SignFinal");
+            return signature[..(int)length];
+        }
+        finally
+        {
+            UnmanagedMemory.Free(ref mechanism.Parameter);
+        }
+    }
+
+    /// <summary>C_VerifyInit + C_Verify (single-part) or C_VerifyUpdate/C_VerifyFinal, returning the exact CK_RV.</summary>
+    protected CKR RawVerify(ulong type, byte[]? parameter, IObjectHandle key, byte[] data, byte[] signature, bool multiPart = false)
+    {
+        var mechanism = LowMechanism(type, parameter);
+        try
+        {
+            Expect.Ok(LowLevel.C_VerifyInit(SessionId, ref mechanism, key.ObjectId), "C_VerifyInit");
+            if (!multiPart) return LowLevel.C_Verify(SessionId, data, (ulong)data.Length, signature, (ulong)signature.Length);
+            int half = data.Length / 2;
+            Expect.Ok(LowLevel.C_VerifyUpdate(SessionId, data[..half], (ulong)half), "C_VerifyUpdate");
+            Expect.Ok(LowLevel.C_VerifyUpdate(SessionId, data[half..], (ulong)(data.Length - half)), "C_VerifyUpdate");
+            return LowLevel.C_VerifyFinal(SessionId, signature, (ulong)signature.Length);
+        }
+        finally
+        {
+            UnmanagedMemory.Free(ref mechanism.Parameter);
+        }
+    }
+
     /// <summary>C_GetAttributeValue of one attribute through the low-level API, for the exact return value.</summary>
     protected CKR RawGetAttribute(IObjectHandle key, CKA type)
     {
