@@ -39,9 +39,30 @@ internal static class ObjectEditor
             if ((rule & (AttributeRule.TokenOnly | AttributeRule.Fixed)) != 0 && !copyMayChange)
                 throw new Pkcs11Exception(CKR.CKR_ATTRIBUTE_READ_ONLY, type.ToString());
             CheckOneWay(current, type, value);
+            CheckWrapPairs(current, type, value);
             result.Set(type, (byte[])value.Clone());
         }
         return result;
+    }
+
+    /// <summary>The key-wrap attacks by a later change. A key that wrapped a sensitive key while it could not decrypt
+    /// must never decrypt: on a key with CKA_WRAP, CKA_DECRYPT is not turned on, and a wrap-only key keeps CKA_WRAP.
+    /// A key that encrypted a chosen value must never unwrap it into a sensitive key: CKA_UNWRAP is not turned on
+    /// after creation, and a key with CKA_UNWRAP keeps CKA_ENCRYPT (which refuses sensitive unwraps). The wrap-time
+    /// and unwrap-time checks see only the present attributes, so the history is kept this way.</summary>
+    private static void CheckWrapPairs(AttributeSet current, CKA type, byte[] value)
+    {
+        if (current.Class != CKO.CKO_SECRET_KEY) return;
+        bool newValue = value.Length == 1 && value[0] != 0;
+        bool violates = type switch
+        {
+            CKA.CKA_DECRYPT => newValue && current.Bool(CKA.CKA_WRAP),
+            CKA.CKA_WRAP => !newValue && !current.Bool(CKA.CKA_DECRYPT),
+            CKA.CKA_UNWRAP => newValue,
+            CKA.CKA_ENCRYPT => !newValue && current.Bool(CKA.CKA_UNWRAP),
+            _ => false,
+        };
+        if (violates) throw new Pkcs11Exception(CKR.CKR_ATTRIBUTE_READ_ONLY, type + " (key-wrap attack defence)");
     }
 
     /// <summary>CKA_SENSITIVE may only become true, CKA_EXTRACTABLE, CKA_COPYABLE and CKA_DESTROYABLE only false
