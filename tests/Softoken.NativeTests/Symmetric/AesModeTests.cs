@@ -3,6 +3,7 @@ using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using Softoken.NativeTests.Infrastructure;
+using UnmanagedMemory = Net.Pkcs11Interop.Common.UnmanagedMemory;
 
 namespace Softoken.NativeTests.Symmetric;
 
@@ -242,5 +243,30 @@ public sealed class AesModeTests(ModuleFixture fixture) : SymmetricTest(fixture)
         var output = new byte[32];
         ulong length = 32;
         Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, LowLevel.C_Encrypt(SessionId, new byte[16], 16, output, ref length));
+    }
+
+    /// <summary>PKCS #11 v3.0 section 5.2: a NULL output buffer asks the length, a short one is
+    /// CKR_BUFFER_TOO_SMALL with the length and the operation goes on.</summary>
+    [Fact]
+    public void EncryptFollowsTheOutputBufferConvention()
+    {
+        var key = Aes(Random(16));
+        var iv = Random(16);
+        var data = Random(20);
+        var expected = Session.Encrypt(Mech(CKM.CKM_AES_CBC_PAD, iv), key, data);
+        var mechanism = LowMechanism((ulong)CKM.CKM_AES_CBC_PAD, iv);
+        Expect.Ok(LowLevel.C_EncryptInit(SessionId, ref mechanism, key.ObjectId));
+        UnmanagedMemory.Free(ref mechanism.Parameter);
+        ulong length = 0;
+        Expect.Ok(LowLevel.C_Encrypt(SessionId, data, (ulong)data.Length, null, ref length), "length query");
+        Assert.True(length >= 32, $"length {length}");
+        var small = new byte[8];
+        ulong smallLength = 8;
+        Assert.Equal(CKR.CKR_BUFFER_TOO_SMALL, LowLevel.C_Encrypt(SessionId, data, (ulong)data.Length, small, ref smallLength));
+        Assert.True(smallLength >= 32);
+        var output = new byte[length];
+        Expect.Ok(LowLevel.C_Encrypt(SessionId, data, (ulong)data.Length, output, ref length));
+        Assert.Equal(ToHex(expected), ToHex(output[..(int)length]));
+        Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, LowLevel.C_Encrypt(SessionId, data, (ulong)data.Length, output, ref length));
     }
 }

@@ -284,4 +284,25 @@ public sealed class DerivationTests(ModuleFixture fixture) : SymmetricTest(fixtu
         Assert.Equal((ulong)length, outLength);
         Assert.Equal(ToHex(Prf(secret, "client finished", seed, length)), ToHex(output));
     }
+
+    /// <summary>The keys of a TLS key block inherit CKA_SENSITIVE from a sensitive master secret, the MAC secrets too.</summary>
+    [Fact]
+    public void Tls12KeyBlockOfASensitiveMasterIsSensitive()
+    {
+        var (client, server) = (Random(32), Random(32));
+        var master = Generic(Random(48), Attr(CKA.CKA_SENSITIVE, true));
+        var keyMatOut = KeepBuffer(48);
+        keyMatOut.WriteUlong(32, (ulong)KeepBuffer(16).Pointer);
+        keyMatOut.WriteUlong(40, (ulong)KeepBuffer(16).Pointer);
+        var parameter = Struct().Ulong(256).Ulong(128).Ulong(128).Byte(0).DataLen(client).DataLen(server)
+            .Pointer(keyMatOut.Pointer).Ulong((ulong)CKM.CKM_SHA256).Build();
+        Session.DeriveKey(Mech(CKM.CKM_TLS12_KEY_AND_MAC_DERIVE, parameter), master,
+            [Attr(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), Attr(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_AES), Attr(CKA.CKA_TOKEN, false)]);
+        for (int i = 0; i < 4; i++)
+        {
+            var handle = Factories.ObjectHandleFactory.Create(keyMatOut.ReadUlong(8 * i));
+            Assert.True(Bool(handle, CKA.CKA_SENSITIVE), $"key {i}");
+            Assert.Equal(CKR.CKR_ATTRIBUTE_SENSITIVE, RawGetAttribute(handle, CKA.CKA_VALUE));
+        }
+    }
 }

@@ -83,4 +83,16 @@ public sealed class MechanismListTests(ModuleFixture fixture) : SymmetricTest(fi
         var info = CryptoSlot.GetMechanismInfo(mechanism);
         Assert.Equal(flags, info.MechanismFlags.Flags & flags);
     }
+
+    /// <summary>The key-storage slot's list is what softokn advertises there; as in softokn, the operations do not
+    /// consult it (slot 2 digests with SHA-256 for NSS's own use), so only a listed mechanism is exercised here.</summary>
+    [Fact]
+    public void ListedMechanismWorksOnSlotTwoAfterLogin()
+    {
+        SetUserPin("1234");
+        var session = OpenSession(KeyStorageSlotId);
+        session.Login(CKU.CKU_USER, "1234");
+        var aes = session.GenerateKey(Mech(CKM.CKM_AES_KEY_GEN), [Attr(CKA.CKA_VALUE_LEN, 16UL), Attr(CKA.CKA_TOKEN, false)]);
+        Assert.Equal(16, session.Encrypt(Mech(CKM.CKM_AES_CBC_PAD, new byte[16]), aes, [1]).Length);
+    }
 }
