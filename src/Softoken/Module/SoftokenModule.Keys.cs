@@ -145,6 +145,14 @@ internal sealed partial class SoftokenModule
             keyTemplate.SetBool(CKA.CKA_VERIFY, true);
             if (template.Has(CKA.CKA_TOKEN)) keyTemplate.Set(CKA.CKA_TOKEN, template.RequireBytes(CKA.CKA_TOKEN));
         }
+        // PKCS #11 (CKM_SSL3_KEY_AND_MAC_DERIVE, which CKM_TLS12_KEY_AND_MAC_DERIVE follows): all four keys inherit CKA_SENSITIVE and
+        // CKA_EXTRACTABLE from the base key; a template may restate them (softokn builds every key of the block
+        // from the template).
+        foreach (var inherited in new[] { CKA.CKA_SENSITIVE, CKA.CKA_EXTRACTABLE })
+        {
+            if (template.Bytes(inherited) is { } given) keyTemplate.Set(inherited, (byte[])given.Clone());
+            else if (baseKey.Bytes(inherited) is { } fromBase) keyTemplate.Set(inherited, (byte[])fromBase.Clone());
+        }
         using var material = new AttributeSet();
         material.Set(CKA.CKA_VALUE, (byte[])value.Clone());
         return AddObject(session, ObjectBuilder.Build(keyTemplate, ObjectOrigin.Derived, material, mechanism, baseKey));
