@@ -1,3 +1,4 @@
+using Softoken.Pkcs11;
 using Softoken.Slots;
 
 namespace Softoken.Objects;
@@ -90,6 +91,20 @@ internal sealed class ObjectTable
     public SessionObject[] SessionObjectsOn(Slot slot)
     {
         lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot).ToArray();
+    }
+
+    /// <summary>C_Logout: every private session object of the slot is destroyed (PKCS #11 v3.0 section 5.6,
+    /// C_Logout).</summary>
+    public void RemovePrivateOn(Slot slot)
+    {
+        lock (gate)
+        {
+            foreach (var obj in sessionObjects.Values.Where(o => o.Slot == slot && o.Attributes.Bool(CKA.CKA_PRIVATE)).ToArray())
+            {
+                sessionObjects.Remove(obj.Handle);
+                obj.Attributes.Dispose();
+            }
+        }
     }
 
     /// <summary>Destroys the session objects a closing session created.</summary>
