@@ -42,11 +42,7 @@ internal sealed partial class SoftokenModule
             var existing = store.Load(existingId, masterKey);
             if (existing is not null && existing.Locked.Count == 0)
             {
-                var merged = existing.Attributes.Clone();
-                foreach (var (type, value) in template)
-                {
-                    if (type is not (CKA.CKA_CLASS or CKA.CKA_TOKEN)) merged.Set(type, (byte[])value.Clone());
-                }
+                using var merged = ObjectEditor.ApplyMerge(existing.Attributes, template, attributes);
                 store.Replace(existingId, merged, masterKey);
                 return Objects.HandleForStoreId(slot, existingId);
             }
@@ -249,7 +245,8 @@ internal sealed partial class SoftokenModule
             _ => null,
         };
         if (criteria is null) return null;
-        var found = slot.Store!.Find(criteria, includePrivate: true);
+        // Without a login, private objects are invisible: an import then never finds (and changes) one.
+        var found = slot.Store!.Find(criteria, UserAuthenticated(slot));
         return found.Count > 0 ? found[0] : null;
     }
 
