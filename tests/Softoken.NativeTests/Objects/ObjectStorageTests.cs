@@ -79,7 +79,7 @@ public sealed class ObjectStorageTests(ModuleFixture fixture) : ObjectTest(fixtu
         var secret = Create(session, [.. TestKeys.Aes(SecretValue), Token(), Label("scanned aes")]);
         var open = Create(session, [.. TestKeys.Secret((ulong)CKK.CKK_GENERIC_SECRET, SecretValue.Reverse().ToArray()), Token(),
             Attr.Of(CKA.CKA_SENSITIVE, false), Label("scanned generic")]);
-        var ec = Create(session, [.. TestKeys.PrivateKey(CKK.CKK_EC), Token()]);
+        Create(session, [.. TestKeys.PrivateKey(CKK.CKK_EC), Token()]);
         // Rewrites reseal: change labels, copy, merge a re-import.
         Assert.Equal(CKR.CKR_OK, Set(session, key, Label("renamed rsa")));
         Assert.Equal(CKR.CKR_OK, Set(session, secret, Attr.Of(CKA.CKA_ID, new byte[] { 5 })));
@@ -103,7 +103,6 @@ public sealed class ObjectStorageTests(ModuleFixture fixture) : ObjectTest(fixtu
         session = UserSession();
         Assert.Equal(SecretValue.Reverse().ToArray(), Get(session, Assert.Single(Find(session, Label("scanned generic"))), CKA.CKA_VALUE));
         Assert.Single(Find(session, Label("renamed rsa")));
-        _ = ec;
     }
 
     [Fact]
