@@ -15,44 +15,76 @@ internal sealed partial class SqliteTokenStore
         lock (gate)
         {
             using var tx = SqlTransaction.ForWrite(connection);
-            using var insert = Command(connection, "INSERT INTO objects (is_private) VALUES ($p) RETURNING id",
-                ("$p", attributes.Bool(CKA.CKA_PRIVATE) ? 1L : 0L));
-            long id = Convert.ToInt64(insert.ExecuteScalar());
-            WriteAttributes(id, attributes, masterKey);
+            long id = InsertCore(attributes, masterKey);
             tx.Commit();
             return id;
         }
     }
 
-    public StoredObject? Load(long id, byte[]? masterKey)
+    public long Import(AttributeSet attributes, IReadOnlyList<KeyValuePair<CKA, byte[]>> duplicate, bool includePrivate,
+        Func<StoredObject, AttributeSet?> merge, byte[]? masterKey)
     {
         lock (gate)
         {
-            using var cmd = Command(connection,
-                "SELECT type, value, sealed FROM attributes WHERE object_id = $id", ("$id", id));
-            using var reader = cmd.ExecuteReader();
-            var attributes = new AttributeSet();
-            HashSet<CKA>? locked = null;
-            while (reader.Read())
+            // BEGIN IMMEDIATE holds the write lock from the search to the write: no other thread or process can store
+            // the same object in between.
+            using var tx = SqlTransaction.ForWrite(connection);
+            long id;
+            if (FindCore(duplicate, includePrivate) is [var existingId, ..] && LoadCore(existingId, masterKey) is { } existing
+                && merge(existing) is { } merged)
             {
-                var type = (CKA)(ulong)reader.GetInt64(0);
-                var value = (byte[])reader[1];
-                if (reader.GetInt64(2) == 0)
-                {
-                    attributes.Set(type, value);
-                }
-                else if (masterKey is null)
-                {
-                    (locked ??= []).Add(type);
-                }
-                else
-                {
-                    attributes.Set(type, AttributeSealer.Open(masterKey, id, type, value));
-                }
+                using (merged) ReplaceCore(existingId, merged, masterKey);
+                id = existingId;
             }
-            if (attributes.Count == 0 && locked is null) return null;
-            return new StoredObject(id, attributes, locked ?? (IReadOnlySet<CKA>)new HashSet<CKA>());
+            else
+            {
+                id = InsertCore(attributes, masterKey);
+            }
+            tx.Commit();
+            return id;
         }
+    }
+
+    private long InsertCore(AttributeSet attributes, byte[]? masterKey)
+    {
+        using var insert = Command(connection, "INSERT INTO objects (is_private) VALUES ($p) RETURNING id",
+            ("$p", attributes.Bool(CKA.CKA_PRIVATE) ? 1L : 0L));
+        long id = Convert.ToInt64(insert.ExecuteScalar());
+        WriteAttributes(id, attributes, masterKey);
+        return id;
+    }
+
+    public StoredObject? Load(long id, byte[]? masterKey)
+    {
+        lock (gate) return LoadCore(id, masterKey);
+    }
+
+    private StoredObject? LoadCore(long id, byte[]? masterKey)
+    {
+        using var cmd = Command(connection,
+            "SELECT type, value, sealed FROM attributes WHERE object_id = $id", ("$id", id));
+        using var reader = cmd.ExecuteReader();
+        var attributes = new AttributeSet();
+        HashSet<CKA>? locked = null;
+        while (reader.Read())
+        {
+            var type = (CKA)(ulong)reader.GetInt64(0);
+            var value = (byte[])reader[1];
+            if (reader.GetInt64(2) == 0)
+            {
+                attributes.Set(type, value);
+            }
+            else if (masterKey is null)
+            {
+                (locked ??= []).Add(type);
+            }
+            else
+            {
+                attributes.Set(type, AttributeSealer.Open(masterKey, id, type, value));
+            }
+        }
+        if (attributes.Count == 0 && locked is null) return null;
+        return new StoredObject(id, attributes, locked ?? (IReadOnlySet<CKA>)new HashSet<CKA>());
     }
 
     public bool Replace(long id, AttributeSet attributes, byte[]? masterKey)
@@ -60,15 +92,21 @@ internal sealed partial class SqliteTokenStore
         lock (gate)
         {
             using var tx = SqlTransaction.ForWrite(connection);
-            using var update = Command(connection, "UPDATE objects SET is_private = $p WHERE id = $id",
-                ("$p", attributes.Bool(CKA.CKA_PRIVATE) ? 1L : 0L), ("$id", id));
-            if (update.ExecuteNonQuery() == 0) return false;
-            using var delete = Command(connection, "DELETE FROM attributes WHERE object_id = $id", ("$id", id));
-            delete.ExecuteNonQuery();
-            WriteAttributes(id, attributes, masterKey);
+            if (!ReplaceCore(id, attributes, masterKey)) return false;
             tx.Commit();
             return true;
         }
+    }
+
+    private bool ReplaceCore(long id, AttributeSet attributes, byte[]? masterKey)
+    {
+        using var update = Command(connection, "UPDATE objects SET is_private = $p WHERE id = $id",
+            ("$p", attributes.Bool(CKA.CKA_PRIVATE) ? 1L : 0L), ("$id", id));
+        if (update.ExecuteNonQuery() == 0) return false;
+        using var delete = Command(connection, "DELETE FROM attributes WHERE object_id = $id", ("$id", id));
+        delete.ExecuteNonQuery();
+        WriteAttributes(id, attributes, masterKey);
+        return true;
     }
 
     public bool Delete(long id)
@@ -87,15 +125,17 @@ internal sealed partial class SqliteTokenStore
 
     public IReadOnlyList<long> Find(IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria, bool includePrivate)
     {
-        lock (gate)
-        {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = FindSql(criteria, includePrivate, cmd);
-            using var reader = cmd.ExecuteReader();
-            var ids = new List<long>();
-            while (reader.Read()) ids.Add(reader.GetInt64(0));
-            return ids;
-        }
+        lock (gate) return FindCore(criteria, includePrivate);
+    }
+
+    private List<long> FindCore(IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria, bool includePrivate)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = FindSql(criteria, includePrivate, cmd);
+        using var reader = cmd.ExecuteReader();
+        var ids = new List<long>();
+        while (reader.Read()) ids.Add(reader.GetInt64(0));
+        return ids;
     }
 
     /// <summary>Drives the search from the most selective criterion through the (type, vhash) index, then checks

@@ -74,14 +74,15 @@ internal static unsafe class Templates
         {
             var problem = reads[i].Problem;
             if (problem == CKR.CKR_OK) problem = WriteOne(&template[i], reads[i].Type, reads[i].Value!);
+            else template[i].ulValueLen = AbiLayout.Unavailable;
             if (problem == CKR.CKR_OK) continue;
-            template[i].ulValueLen = AbiLayout.Unavailable;
             // A sensitive or unknown attribute says more than a short buffer; report that one.
             if (rv == CKR.CKR_OK || rv == CKR.CKR_BUFFER_TOO_SMALL) rv = problem;
         }
         return rv;
     }
 
+    /// <summary>Writes one readable attribute; a buffer that is too small gets CK_UNAVAILABLE_INFORMATION.</summary>
     private static CKR WriteOne(CK_ATTRIBUTE* attribute, CKA type, byte[] canonical)
     {
         var kind = AttributeKinds.Of(type);
@@ -98,7 +99,11 @@ internal static unsafe class Templates
             return CKR.CKR_OK;
         }
         if (Args.IsBad(attribute->pValue)) throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD);
-        if ((ulong)attribute->ulValueLen < (ulong)needed) return CKR.CKR_BUFFER_TOO_SMALL;
+        if ((ulong)attribute->ulValueLen < (ulong)needed)
+        {
+            attribute->ulValueLen = AbiLayout.Unavailable;
+            return CKR.CKR_BUFFER_TOO_SMALL;
+        }
         var p = (byte*)attribute->pValue;
         switch (kind)
         {
@@ -118,7 +123,9 @@ internal static unsafe class Templates
     }
 
     /// <summary>A nested template: the length is the size of the CK_ATTRIBUTE array; given an array that large,
-    /// each element gets its type and, under the same convention, its value.</summary>
+    /// each element gets its type and, under the same convention, its value. The array keeps its exact length when
+    /// only some elements cannot be returned (step 4 of section 5.7.5 applies to the array; the elements carry their
+    /// own CK_UNAVAILABLE_INFORMATION).</summary>
     private static CKR WriteTemplate(CK_ATTRIBUTE* attribute, AttributeSet nested)
     {
         int needed = nested.Count * sizeof(CK_ATTRIBUTE);
@@ -128,7 +135,11 @@ internal static unsafe class Templates
             return CKR.CKR_OK;
         }
         if (Args.IsBad(attribute->pValue)) throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD);
-        if ((ulong)attribute->ulValueLen < (ulong)needed) return CKR.CKR_BUFFER_TOO_SMALL;
+        if ((ulong)attribute->ulValueLen < (ulong)needed)
+        {
+            attribute->ulValueLen = AbiLayout.Unavailable;
+            return CKR.CKR_BUFFER_TOO_SMALL;
+        }
         var items = (CK_ATTRIBUTE*)attribute->pValue;
         var rv = CKR.CKR_OK;
         int i = 0;
@@ -136,11 +147,7 @@ internal static unsafe class Templates
         {
             items[i].type = (CK_ULONG)(ulong)type;
             var problem = WriteOne(&items[i], type, value);
-            if (problem != CKR.CKR_OK)
-            {
-                items[i].ulValueLen = AbiLayout.Unavailable;
-                rv = problem;
-            }
+            if (problem != CKR.CKR_OK) rv = problem;
             i++;
         }
         attribute->ulValueLen = (CK_ULONG)needed;

@@ -39,19 +39,13 @@ internal sealed partial class SoftokenModule
         if (!attributes.Bool(CKA.CKA_TOKEN)) return Objects.AddSessionObject(slot, session.Handle, attributes);
         var store = slot.Store!;
         var masterKey = MasterKeyFor(slot);
-        if (template is not null && Config.MergeDuplicates && FindDuplicate(slot, attributes) is { } existingId)
+        if (template is not null && Config.MergeDuplicates && DuplicateCriteria(attributes) is { } duplicate)
         {
-            var existing = store.Load(existingId, masterKey);
-            if (existing is not null && existing.Locked.Count == 0)
-            {
-                var merged = existing.Attributes.Clone();
-                foreach (var (type, value) in template)
-                {
-                    if (type is not (CKA.CKA_CLASS or CKA.CKA_TOKEN)) merged.Set(type, (byte[])value.Clone());
-                }
-                store.Replace(existingId, merged, masterKey);
-                return Objects.HandleForStoreId(slot, existingId);
-            }
+            // Without a login, private objects are invisible: an import then never finds (and changes) one.
+            long id = store.Import(attributes, duplicate, UserAuthenticated(slot),
+                existing => existing.Locked.Count == 0 ? ObjectEditor.ApplyMerge(existing.Attributes, template, attributes) : null,
+                masterKey);
+            return Objects.HandleForStoreId(slot, id);
         }
         return Objects.HandleForStoreId(slot, store.Insert(attributes, masterKey));
     }
@@ -59,7 +53,7 @@ internal sealed partial class SoftokenModule
     /// <summary>Finds an object visible to the session, reading token objects afresh.</summary>
     public ObjectRef Resolve(Session session, ulong handle)
     {
-        if (Objects.SessionObject(handle) is { } sessionObject)
+        if (Objects.SessionObjectSnapshot(handle) is { } sessionObject)
         {
             if (sessionObject.Slot != session.Slot) throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
             var attributes = sessionObject.Attributes;
@@ -120,9 +114,9 @@ internal sealed partial class SoftokenModule
             if (obj.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
             if (!obj.Slot.Store!.Replace(id, updated, MasterKeyFor(obj.Slot))) throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
         }
-        else if (Objects.SessionObject(handle) is { } sessionObject)
+        else if (!Objects.ReplaceAttributes(handle, updated))
         {
-            Objects.ReplaceAttributes(sessionObject, updated);
+            throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
         }
     }
 
@@ -168,11 +162,8 @@ internal sealed partial class SoftokenModule
         // for all token objects returns an object without CKA_ID.
         var all = template.ToArray();
         bool wantsProfiles = template.Class == CKO.CKO_PROFILE;
-        foreach (var obj in Objects.SessionObjectsOn(slot))
-        {
-            if (obj.Attributes.Class == CKO.CKO_PROFILE && !wantsProfiles) continue;
-            if (Matches(obj.Attributes, all, includePrivate)) handles.Add(obj.Handle);
-        }
+        handles.AddRange(Objects.SessionObjectsMatching(slot, attributes =>
+            (wantsProfiles || attributes.Class != CKO.CKO_PROFILE) && Matches(attributes, all, includePrivate)));
         if (token != false && slot.Store is { } store)
         {
             foreach (var id in store.Find(criteria, includePrivate)) handles.Add(Objects.HandleForStoreId(slot, id));
@@ -237,23 +228,18 @@ internal sealed partial class SoftokenModule
         return opened;
     }
 
-    private long? FindDuplicate(Slot slot, AttributeSet attributes)
+    /// <summary>What makes an imported token object the same as a stored one (softokn): a certificate or NSS trust
+    /// object by issuer and serial number, a key by CKA_ID and key type.</summary>
+    private static KeyValuePair<CKA, byte[]>[]? DuplicateCriteria(AttributeSet attributes) => attributes.Class switch
     {
-        var cls = attributes.Class;
-        KeyValuePair<CKA, byte[]>[]? criteria = cls switch
-        {
-            CKO.CKO_CERTIFICATE or CKO.CKO_NSS_TRUST when attributes.Bytes(CKA.CKA_ISSUER) is { Length: > 0 } issuer
-                && attributes.Bytes(CKA.CKA_SERIAL_NUMBER) is { Length: > 0 } serial =>
-                [Pair(CKA.CKA_CLASS, attributes), new(CKA.CKA_ISSUER, issuer), new(CKA.CKA_SERIAL_NUMBER, serial)],
-            CKO.CKO_PRIVATE_KEY or CKO.CKO_PUBLIC_KEY or CKO.CKO_SECRET_KEY
-                when attributes.Bytes(CKA.CKA_ID) is { Length: > 0 } id =>
-                [Pair(CKA.CKA_CLASS, attributes), Pair(CKA.CKA_KEY_TYPE, attributes), new(CKA.CKA_ID, id)],
-            _ => null,
-        };
-        if (criteria is null) return null;
-        var found = slot.Store!.Find(criteria, includePrivate: true);
-        return found.Count > 0 ? found[0] : null;
-    }
+        CKO.CKO_CERTIFICATE or CKO.CKO_NSS_TRUST when attributes.Bytes(CKA.CKA_ISSUER) is { Length: > 0 } issuer
+            && attributes.Bytes(CKA.CKA_SERIAL_NUMBER) is { Length: > 0 } serial =>
+            [Pair(CKA.CKA_CLASS, attributes), new(CKA.CKA_ISSUER, issuer), new(CKA.CKA_SERIAL_NUMBER, serial)],
+        CKO.CKO_PRIVATE_KEY or CKO.CKO_PUBLIC_KEY or CKO.CKO_SECRET_KEY
+            when attributes.Bytes(CKA.CKA_ID) is { Length: > 0 } id =>
+            [Pair(CKA.CKA_CLASS, attributes), Pair(CKA.CKA_KEY_TYPE, attributes), new(CKA.CKA_ID, id)],
+        _ => null,
+    };
 
     private static KeyValuePair<CKA, byte[]> Pair(CKA type, AttributeSet attributes) => new(type, attributes.RequireBytes(type));
 }

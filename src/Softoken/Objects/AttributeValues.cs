@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Softoken.Pkcs11;
 
 namespace Softoken.Objects;
@@ -15,6 +16,8 @@ internal static class AttributeValues
             AttributeKind.Date => value.Length == 0 || (value.Length == 8 && value.All(b => b is >= (byte)'0' and <= (byte)'9')),
             _ => true,
         };
+        // CK_CERTIFICATE_CATEGORY: 0 unspecified, 1 token user, 2 authority, 3 other entity (section 4.6.2).
+        if (ok && type == CKA.CKA_CERTIFICATE_CATEGORY) ok = BinaryPrimitives.ReadUInt64LittleEndian(value) <= 3;
         if (!ok) throw new Pkcs11Exception(CKR.CKR_ATTRIBUTE_VALUE_INVALID, type.ToString());
     }
 

@@ -5,14 +5,17 @@ using Softoken.Pkcs11;
 
 namespace Softoken.Objects;
 
-/// <summary>Fills the X.509 certificate attributes a template left out from the DER in CKA_VALUE
+/// <summary>Refuses certificate types other than X.509 and fills the X.509 certificate attributes a template left out from the DER in CKA_VALUE
 /// (PKCS #11 v3.0 section 4.6.3): CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER (the DER INTEGER, as NSS stores it)
 /// and CKA_CHECK_VALUE (the first three bytes of the SHA-1 of the value).</summary>
 internal static class CertificateFields
 {
     public static void Complete(AttributeSet attributes)
     {
-        if (attributes.Ulong(CKA.CKA_CERTIFICATE_TYPE) != (ulong)CKC.CKC_X_509) return;
+        // Without a type the template is incomplete (reported by the caller); other types are not supported.
+        if (attributes.Ulong(CKA.CKA_CERTIFICATE_TYPE) is not { } type) return;
+        if (type != (ulong)CKC.CKC_X_509)
+            throw new Pkcs11Exception(CKR.CKR_ATTRIBUTE_VALUE_INVALID, "only X.509 public key certificates are supported");
         var der = attributes.RequireBytes(CKA.CKA_VALUE);
         X509CertificateStructure cert;
         try

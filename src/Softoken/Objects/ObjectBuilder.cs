@@ -49,7 +49,12 @@ internal static class ObjectBuilder
             }
         }
         if (cls == CKO.CKO_CERTIFICATE && result.Has(CKA.CKA_VALUE)) CertificateFields.Complete(result);
-        if (cls == CKO.CKO_PUBLIC_KEY && keyType == CKK.CKK_RSA) CompleteRsaPublicKey(result);
+        if (cls == CKO.CKO_PUBLIC_KEY && keyType == CKK.CKK_RSA) CompleteBitLength(result, CKA.CKA_MODULUS, CKA.CKA_MODULUS_BITS);
+        if (cls == CKO.CKO_DOMAIN_PARAMETERS)
+        {
+            if (rules.ContainsKey(CKA.CKA_PRIME_BITS)) CompleteBitLength(result, CKA.CKA_PRIME, CKA.CKA_PRIME_BITS);
+            if (rules.ContainsKey(CKA.CKA_SUBPRIME_BITS)) CompleteBitLength(result, CKA.CKA_SUBPRIME, CKA.CKA_SUBPRIME_BITS);
+        }
         foreach (var (type, rule) in rules)
         {
             if ((rule & AttributeRule.Required) != 0 && !result.Has(type))
@@ -61,16 +66,17 @@ internal static class ObjectBuilder
         return result;
     }
 
-    /// <summary>CKA_MODULUS_BITS of an RSA public key is the token's to fill in when the key is created from its
-    /// components (PKCS #11 v3.0 section 2.1.2: not specified with C_CreateObject); consumers read it for the key
-    /// size (pkcs11-tool --list-objects, NSS). A value given in the template must agree with the modulus.</summary>
-    private static void CompleteRsaPublicKey(AttributeSet a)
+    /// <summary>CKA_MODULUS_BITS of an RSA public key and CKA_PRIME_BITS / CKA_SUBPRIME_BITS of domain parameters are
+    /// the token's to fill in when the object is created from its values (PKCS #11 v3.0: not specified with
+    /// C_CreateObject); consumers read them for the key size (pkcs11-tool --list-objects, NSS). A value given in the
+    /// template must agree with the number it describes.</summary>
+    private static void CompleteBitLength(AttributeSet a, CKA number, CKA bitsAttribute)
     {
-        if (a.Bytes(CKA.CKA_MODULUS) is not { } modulus) return;
-        ulong bits = (ulong)new BigInteger(modulus, isUnsigned: true, isBigEndian: true).GetBitLength();
-        if (a.Ulong(CKA.CKA_MODULUS_BITS) is { } given && given != bits)
-            throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT, "CKA_MODULUS_BITS");
-        a.SetUlong(CKA.CKA_MODULUS_BITS, bits);
+        if (a.Bytes(number) is not { } value) return;
+        ulong bits = (ulong)new BigInteger(value, isUnsigned: true, isBigEndian: true).GetBitLength();
+        if (a.Ulong(bitsAttribute) is { } given && given != bits)
+            throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT, bitsAttribute.ToString());
+        a.SetUlong(bitsAttribute, bits);
     }
 
     private static void ApplyDefaults(AttributeSet a, CKO cls, FrozenDictionary<CKA, AttributeRule> rules)

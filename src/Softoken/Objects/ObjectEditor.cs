@@ -24,6 +24,36 @@ internal static class ObjectEditor
         return copy;
     }
 
+    /// <summary>softokn's update of a token object that is imported again (same certificate, same key): the stored
+    /// object takes the template's values, except that CKA_CLASS and CKA_TOKEN stay, the one-way rules hold
+    /// (CKA_SENSITIVE stays true, CKA_EXTRACTABLE stays false), and key material is never mixed: a template that
+    /// brings secret material replaces all of it, and the key is then as imported (<paramref name="imported"/>: not
+    /// local, not always sensitive, not never extractable).</summary>
+    public static AttributeSet ApplyMerge(AttributeSet existing, AttributeSet template, AttributeSet imported)
+    {
+        var cls = existing.Class ?? throw new Pkcs11Exception(CKR.CKR_GENERAL_ERROR);
+        var rules = ObjectSchema.Cached(cls, ObjectSchema.IsKeyClass(cls) ? existing.KeyType : null)
+            ?? throw new Pkcs11Exception(CKR.CKR_GENERAL_ERROR);
+        bool IsSecret(CKA type) => rules.TryGetValue(type, out var rule) && (rule & AttributeRule.Secret) != 0;
+        var merged = existing.Clone();
+        bool newMaterial = template.Types.Any(IsSecret);
+        if (newMaterial)
+        {
+            foreach (var type in existing.Types.Where(t => IsSecret(t) && !template.Has(t)).ToArray()) merged.Remove(type);
+            foreach (var type in new[] { CKA.CKA_LOCAL, CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_NEVER_EXTRACTABLE, CKA.CKA_KEY_GEN_MECHANISM })
+            {
+                if (imported.Bytes(type) is { } value) merged.Set(type, (byte[])value.Clone());
+            }
+        }
+        foreach (var (type, value) in template)
+        {
+            if (type is not (CKA.CKA_CLASS or CKA.CKA_TOKEN)) merged.Set(type, (byte[])value.Clone());
+        }
+        if (existing.Bool(CKA.CKA_SENSITIVE)) merged.SetBool(CKA.CKA_SENSITIVE, true);
+        if (!existing.Bool(CKA.CKA_EXTRACTABLE, true)) merged.SetBool(CKA.CKA_EXTRACTABLE, false);
+        return merged;
+    }
+
     private static AttributeSet Apply(AttributeSet current, AttributeSet changes, bool copying)
     {
         var cls = current.Class ?? throw new Pkcs11Exception(CKR.CKR_GENERAL_ERROR);

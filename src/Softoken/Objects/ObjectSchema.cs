@@ -108,11 +108,19 @@ internal static class ObjectSchema
     ];
 
     private static readonly (CKA, AttributeRule)[] DomainParameters =
-    [
-        (CKA.CKA_KEY_TYPE, Fixed | Required), (CKA.CKA_LOCAL, TokenOnly), (CKA.CKA_PRIME, Fixed),
-        (CKA.CKA_SUBPRIME, Fixed), (CKA.CKA_BASE, Fixed), (CKA.CKA_PRIME_BITS, Fixed), (CKA.CKA_SUBPRIME_BITS, Fixed),
-        (CKA.CKA_EC_PARAMS, Fixed),
-    ];
+        [(CKA.CKA_KEY_TYPE, Fixed | Required), (CKA.CKA_LOCAL, TokenOnly)];
+
+    /// <summary>Domain parameter objects per key type (sections 6.3.x and 6.7.x of PKCS #11 v3.0 current
+    /// mechanisms): the values are required on C_CreateObject; the bit lengths are computed by the token.</summary>
+    private static readonly FrozenDictionary<CKK, (CKA, AttributeRule)[]> DomainParameterTypes = new Dictionary<CKK, (CKA, AttributeRule)[]>
+    {
+        [CKK.CKK_DSA] = [(CKA.CKA_PRIME, Fixed | Required), (CKA.CKA_SUBPRIME, Fixed | Required),
+            (CKA.CKA_BASE, Fixed | Required), (CKA.CKA_PRIME_BITS, Fixed)],
+        [CKK.CKK_DH] = [(CKA.CKA_PRIME, Fixed | Required), (CKA.CKA_BASE, Fixed | Required), (CKA.CKA_PRIME_BITS, Fixed)],
+        [CKK.CKK_X9_42_DH] = [(CKA.CKA_PRIME, Fixed | Required), (CKA.CKA_BASE, Fixed | Required),
+            (CKA.CKA_SUBPRIME, Fixed | Required), (CKA.CKA_PRIME_BITS, Fixed), (CKA.CKA_SUBPRIME_BITS, Fixed)],
+        [CKK.CKK_EC] = [(CKA.CKA_EC_PARAMS, Fixed | Required)],
+    }.ToFrozenDictionary();
 
     private static readonly (CKA, AttributeRule)[] NssTrust =
     [
@@ -150,7 +158,7 @@ internal static class ObjectSchema
             CKO.CKO_PUBLIC_KEY when keyType is { } k && PublicKeyTypes.TryGetValue(k, out var t) => AnyKey.Concat(PublicKey).Concat(t),
             CKO.CKO_PRIVATE_KEY when keyType is { } k && PrivateKeyTypes.TryGetValue(k, out var t) => AnyKey.Concat(PrivateKey).Concat(t),
             CKO.CKO_SECRET_KEY when keyType is { } k && SecretKeyTypes.Contains(k) => AnyKey.Concat(SecretKey),
-            CKO.CKO_DOMAIN_PARAMETERS => DomainParameters,
+            CKO.CKO_DOMAIN_PARAMETERS when keyType is { } k && DomainParameterTypes.TryGetValue(k, out var t) => DomainParameters.Concat(t),
             CKO.CKO_NSS_TRUST => NssTrust,
             CKO.CKO_PROFILE => Profile,
             _ => null,

@@ -1,3 +1,4 @@
+using Softoken.Pkcs11;
 using Softoken.Slots;
 
 namespace Softoken.Objects;
@@ -35,9 +36,11 @@ internal sealed class ObjectTable
         }
     }
 
-    public SessionObject? SessionObject(ulong handle)
+    /// <summary>A copy of a session object's attributes, taken under the table lock: another thread may replace and
+    /// wipe the stored set at any moment (C_SetAttributeValue, C_DestroyObject, a session closing).</summary>
+    public (Slot Slot, AttributeSet Attributes)? SessionObjectSnapshot(ulong handle)
     {
-        lock (gate) return sessionObjects.GetValueOrDefault(handle);
+        lock (gate) return sessionObjects.TryGetValue(handle, out var obj) ? (obj.Slot, obj.Attributes.Clone()) : null;
     }
 
     public (Slot Slot, long Id)? StoreId(ulong handle)
@@ -45,13 +48,16 @@ internal sealed class ObjectTable
         lock (gate) return storeIdByHandle.TryGetValue(handle, out var entry) ? entry : null;
     }
 
-    public void ReplaceAttributes(SessionObject obj, AttributeSet attributes)
+    /// <summary>Returns false when the session object no longer exists.</summary>
+    public bool ReplaceAttributes(ulong handle, AttributeSet attributes)
     {
         lock (gate)
         {
+            if (!sessionObjects.TryGetValue(handle, out var obj)) return false;
             var old = obj.Attributes;
             obj.Attributes = attributes;
             old.Dispose();
+            return true;
         }
     }
 
@@ -86,10 +92,25 @@ internal sealed class ObjectTable
         }
     }
 
-    /// <summary>The session objects of a slot, snapshot.</summary>
-    public SessionObject[] SessionObjectsOn(Slot slot)
+    /// <summary>The handles of the slot's session objects whose attributes satisfy <paramref name="predicate"/>, which
+    /// runs under the table lock (the sets may be wiped by another thread as soon as it is released).</summary>
+    public List<ulong> SessionObjectsMatching(Slot slot, Func<AttributeSet, bool> predicate)
     {
-        lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot).ToArray();
+        lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot && predicate(o.Attributes)).Select(o => o.Handle).ToList();
+    }
+
+    /// <summary>C_Logout: every private session object of the slot is destroyed (PKCS #11 v3.0 section 5.6,
+    /// C_Logout).</summary>
+    public void RemovePrivateOn(Slot slot)
+    {
+        lock (gate)
+        {
+            foreach (var obj in sessionObjects.Values.Where(o => o.Slot == slot && o.Attributes.Bool(CKA.CKA_PRIVATE)).ToArray())
+            {
+                sessionObjects.Remove(obj.Handle);
+                obj.Attributes.Dispose();
+            }
+        }
     }
 
     /// <summary>Destroys the session objects a closing session created.</summary>

@@ -12,6 +12,13 @@ internal interface ITokenObjectStore
     /// sealed and <paramref name="masterKey"/> is null.</summary>
     long Insert(AttributeSet attributes, byte[]? masterKey);
 
+    /// <summary>softokn's import, in one write transaction: the first object matching <paramref name="duplicate"/> is
+    /// replaced by what <paramref name="merge"/> makes of it; when there is none (or <paramref name="merge"/> returns
+    /// null) <paramref name="attributes"/> is stored as a new object. Returns the object's id. Threads and processes
+    /// importing the same object at once therefore leave one object.</summary>
+    long Import(AttributeSet attributes, IReadOnlyList<KeyValuePair<CKA, byte[]>> duplicate, bool includePrivate,
+        Func<StoredObject, AttributeSet?> merge, byte[]? masterKey);
+
     /// <summary>The object as stored now, or null when it no longer exists. Without the master key the sealed
     /// attributes are left out and listed in <see cref="StoredObject.Locked"/>.</summary>
     StoredObject? Load(long id, byte[]? masterKey);

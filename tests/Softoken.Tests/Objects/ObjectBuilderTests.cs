@@ -92,4 +92,32 @@ public sealed class ObjectBuilderTests
     public void GarbageCertificateIsValueInvalid() =>
         Assert.Equal(CKR.CKR_ATTRIBUTE_VALUE_INVALID, Rv(() => ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_CERTIFICATE),
             (CKA.CKA_CERTIFICATE_TYPE, CKC.CKC_X_509), (CKA.CKA_VALUE, new byte[] { 1, 2, 3 })), ObjectOrigin.Created)));
+
+    [Fact]
+    public void DomainParametersNeedTheirValuesAndGetTheirBitLength()
+    {
+        var prime = new byte[256];
+        prime[0] = 0x80;
+        prime[^1] = 1;
+        Assert.Equal(CKR.CKR_TEMPLATE_INCOMPLETE, Rv(() => ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_DOMAIN_PARAMETERS),
+            (CKA.CKA_KEY_TYPE, CKK.CKK_DH), (CKA.CKA_PRIME, prime)), ObjectOrigin.Created)));
+        Assert.Equal(CKR.CKR_ATTRIBUTE_VALUE_INVALID, Rv(() => ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_DOMAIN_PARAMETERS),
+            (CKA.CKA_KEY_TYPE, CKK.CKK_AES)), ObjectOrigin.Created)));
+        using var dh = ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_DOMAIN_PARAMETERS), (CKA.CKA_KEY_TYPE, CKK.CKK_DH),
+            (CKA.CKA_PRIME, prime), (CKA.CKA_BASE, new byte[] { 2 })), ObjectOrigin.Created);
+        Assert.Equal(2048UL, dh.Ulong(CKA.CKA_PRIME_BITS));
+        Assert.Equal(CKR.CKR_TEMPLATE_INCONSISTENT, Rv(() => ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_DOMAIN_PARAMETERS),
+            (CKA.CKA_KEY_TYPE, CKK.CKK_DH), (CKA.CKA_PRIME, prime), (CKA.CKA_BASE, new byte[] { 2 }), (CKA.CKA_PRIME_BITS, 1024UL)),
+            ObjectOrigin.Created)));
+    }
+
+    [Fact]
+    public void OnlyX509CertificatesAndKnownCategoriesAreAccepted()
+    {
+        Assert.Equal(CKR.CKR_ATTRIBUTE_VALUE_INVALID, Rv(() => ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_CERTIFICATE),
+            (CKA.CKA_CERTIFICATE_TYPE, CKC.CKC_WTLS), (CKA.CKA_VALUE, TestCertificate.Der)), ObjectOrigin.Created)));
+        Assert.Equal(CKR.CKR_ATTRIBUTE_VALUE_INVALID, Rv(() => ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_CERTIFICATE),
+            (CKA.CKA_CERTIFICATE_TYPE, CKC.CKC_X_509), (CKA.CKA_VALUE, TestCertificate.Der), (CKA.CKA_CERTIFICATE_CATEGORY, 4UL)),
+            ObjectOrigin.Created)));
+    }
 }

@@ -67,4 +67,24 @@ public sealed class ObjectEditorTests
         using var key = Key((CKA.CKA_COPYABLE, false));
         Assert.Equal(CKR.CKR_ACTION_PROHIBITED, Rv(() => ObjectEditor.ApplyCopy(key, new AttributeSet())));
     }
+
+    [Fact]
+    public void MergeKeepsTheOneWayRulesAndNeverMixesKeyMaterial()
+    {
+        using var stored = ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), (CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
+            (CKA.CKA_MODULUS, new byte[] { 0xC1, 1 }), (CKA.CKA_PRIVATE_EXPONENT, new byte[] { 3 }), (CKA.CKA_PRIME_1, new byte[] { 5 }),
+            (CKA.CKA_EXTRACTABLE, false), (CKA.CKA_LABEL, "stored")), ObjectOrigin.Generated);
+        Assert.True(stored.Bool(CKA.CKA_LOCAL));
+        using var template = Attrs.Of((CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), (CKA.CKA_KEY_TYPE, CKK.CKK_RSA),
+            (CKA.CKA_MODULUS, new byte[] { 0xC3, 1 }), (CKA.CKA_PRIVATE_EXPONENT, new byte[] { 7 }), (CKA.CKA_SENSITIVE, false),
+            (CKA.CKA_EXTRACTABLE, true));
+        using var imported = ObjectBuilder.Build(template, ObjectOrigin.Created);
+        using var merged = ObjectEditor.ApplyMerge(stored, template, imported);
+        Assert.True(merged.Bool(CKA.CKA_SENSITIVE));
+        Assert.False(merged.Bool(CKA.CKA_EXTRACTABLE));
+        Assert.Equal(new byte[] { 7 }, merged.Bytes(CKA.CKA_PRIVATE_EXPONENT));
+        Assert.Null(merged.Bytes(CKA.CKA_PRIME_1));
+        Assert.False(merged.Bool(CKA.CKA_LOCAL));
+        Assert.Equal("stored"u8.ToArray(), merged.Bytes(CKA.CKA_LABEL));
+    }
 }

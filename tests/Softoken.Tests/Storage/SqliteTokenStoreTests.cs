@@ -111,6 +111,29 @@ public sealed class SqliteTokenStoreTests : IDisposable
     }
 
     [Fact]
+    public void ImportMergesIntoTheMatchingObjectOrInsertsOne()
+    {
+        using var store = SqliteTokenStore.Open(Config);
+        var label = new KeyValuePair<CKA, byte[]>(CKA.CKA_LABEL, "k1"u8.ToArray());
+        long first = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, _ => null, masterKey);
+        // A match whose merge gives null is left alone: a second object is stored.
+        long second = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, _ => null, masterKey);
+        Assert.NotEqual(first, second);
+        long merged = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, existing =>
+        {
+            var update = existing.Attributes.Clone();
+            update.Set(CKA.CKA_LABEL, "merged"u8.ToArray());
+            return update;
+        }, masterKey);
+        Assert.Equal(first, merged);
+        Assert.Equal("merged"u8.ToArray(), store.Load(first, masterKey)!.Attributes.Bytes(CKA.CKA_LABEL));
+        Assert.Equal(new byte[16], store.Load(first, masterKey)!.Attributes.Bytes(CKA.CKA_VALUE));
+        // Private objects are not matched unless asked for.
+        long hidden = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: false, _ => throw new InvalidOperationException(), masterKey);
+        Assert.Equal(3, new[] { first, second, hidden }.Distinct().Count());
+    }
+
+    [Fact]
     public void SecondConnectionSeesChangesAtOnce()
     {
         using var first = SqliteTokenStore.Open(Config);
