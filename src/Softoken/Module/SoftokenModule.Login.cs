@@ -53,9 +53,6 @@ internal sealed partial class SoftokenModule
         {
             if (session.Slot.LoggedIn is null) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
             ForgetLogin(session.Slot);
-            // PKCS #11 v3.0 section 5.6 (C_Logout): the application's private session objects are destroyed. Handles
-            // of private token objects stay valid (softokn's handles are its database ids; see ObjectTable).
-            Objects.RemovePrivateOn(session.Slot);
         }
     }
 

@@ -1,4 +1,3 @@
-using Softoken.Pkcs11;
 using Softoken.Slots;
 
 namespace Softoken.Objects;
@@ -97,20 +96,6 @@ internal sealed class ObjectTable
     public List<ulong> SessionObjectsMatching(Slot slot, Func<AttributeSet, bool> predicate)
     {
         lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot && predicate(o.Attributes)).Select(o => o.Handle).ToList();
-    }
-
-    /// <summary>C_Logout: every private session object of the slot is destroyed (PKCS #11 v3.0 section 5.6,
-    /// C_Logout).</summary>
-    public void RemovePrivateOn(Slot slot)
-    {
-        lock (gate)
-        {
-            foreach (var obj in sessionObjects.Values.Where(o => o.Slot == slot && o.Attributes.Bool(CKA.CKA_PRIVATE)).ToArray())
-            {
-                sessionObjects.Remove(obj.Handle);
-                obj.Attributes.Dispose();
-            }
-        }
     }
 
     /// <summary>Destroys the session objects a closing session created.</summary>
