@@ -70,9 +70,9 @@ internal sealed partial class SoftokenModule
             if (obj.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
             obj.Slot.Store!.Replace(id, updated, MasterKeyFor(obj.Slot));
         }
-        else if (Objects.SessionObject(handle) is { } sessionObject)
+        else
         {
-            Objects.ReplaceAttributes(sessionObject, updated);
+            Objects.ReplaceAttributes(handle, updated);
         }
     }
 
@@ -84,11 +84,9 @@ internal sealed partial class SoftokenModule
         [
             new(CKA.CKA_CLASS, AttributeSet.EncodeUlong((ulong)CKO.CKO_PRIVATE_KEY)), new(CKA.CKA_MODULUS, modulus),
         ];
-        foreach (var obj in Objects.SessionObjectsOn(session.Slot))
-        {
-            if (obj.Attributes.Class == CKO.CKO_PRIVATE_KEY && obj.Attributes.Bytes(CKA.CKA_MODULUS) is { } m
-                && m.AsSpan().SequenceEqual(modulus) && obj.Attributes.Bool(CKA.CKA_DECRYPT)) return true;
-        }
+        var sessionMatches = Objects.SessionObjectsMatching(session.Slot, a => a.Class == CKO.CKO_PRIVATE_KEY
+            && a.Bytes(CKA.CKA_MODULUS) is { } m && m.AsSpan().SequenceEqual(modulus) && a.Bool(CKA.CKA_DECRYPT));
+        if (sessionMatches.Count > 0) return true;
         if (session.Slot.Store is not { } store) return false;
         foreach (var id in store.Find(criteria, includePrivate: true))
         {

@@ -192,9 +192,10 @@ public sealed class ImportAndWrapTests(ModuleFixture fixture) : PublicKeyTest(fi
         var wrappingKey = WrappingKey(session, RandomNumberGenerator.GetBytes(32));
         var pair = Rsa(session);
         Expect.Rv(CKR.CKR_KEY_UNEXTRACTABLE, () => session.WrapKey(Mech(CKM.CKM_AES_KEY_WRAP_PAD), wrappingKey, pair.Private));
-        // A sensitive key does not go out under a key that can also decrypt.
+        // A sensitive key does not go out under a key that has decrypted (nor may that key decrypt once it wrapped one).
         var decryptingKek = session.CreateObject([A(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), A(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
             A(CKA.CKA_TOKEN, false), A(CKA.CKA_VALUE, new byte[16]), A(CKA.CKA_WRAP, true), A(CKA.CKA_DECRYPT, true)]);
+        Assert.Equal(16, session.Decrypt(Mech(CKM.CKM_AES_ECB), decryptingKek, new byte[16]).Length);
         var extractable = Rsa(session, 1024, [A(CKA.CKA_EXTRACTABLE, true)]);
         Expect.Rv(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, () => session.WrapKey(Mech(CKM.CKM_AES_KEY_WRAP_PAD), decryptingKek, extractable.Private));
     }
