@@ -3,6 +3,8 @@
 #   ./build.sh          install missing prerequisites, publish out/libsoftoken.so, show it working in pkcs11-tool
 #   ./build.sh test     the above, then every test suite (unit, native through the .so, conformance); non-zero on failure
 #   ./build.sh publish  only publish the module
+#   ./build.sh bench [--quick] [bench/run.sh options]   publish, then the side-by-side benchmark against softokn,
+#                       SoftHSMv2 and openssl speed (table in out/bench/results.txt, CSV in out/bench/results.csv)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -14,12 +16,15 @@ case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; esac
 # Debian packages: the native toolchain NativeAOT links with, static SQLite, the system pkcs11.h for the ABI
 # test, and the real consumers the tests drive.
 APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev p11-kit opensc libnss3 libnss3-tools openssl)
+# Only for ./build.sh bench: the peers it measures against (SoftHSMv2; softokn is libnss3, its DB made with
+# certutil from libnss3-tools) and OpenSSL's headers for the harness's reference computations.
+BENCH_PACKAGES=(softhsm2 libnss3-tools libssl-dev)
 
 log() { printf '\n== %s\n' "$*"; }
 
 install_prerequisites() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "${APT_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -84,5 +89,6 @@ case "$cmd" in
   build) install_prerequisites; publish; demo ;;
   publish) install_prerequisites; publish ;;
   test) install_prerequisites; publish; run_tests ;;
-  *) echo "usage: $0 [build|test|publish]" >&2; exit 2 ;;
+  bench) install_prerequisites "${BENCH_PACKAGES[@]}"; publish; shift; bash bench/run.sh "$@" ;;
+  *) echo "usage: $0 [build|test|publish|bench]" >&2; exit 2 ;;
 esac
