@@ -79,6 +79,7 @@ static struct
     long populate;
     double populate_timeout;
     long find_objects;
+    long ops; /* a fixed number of calls per thread instead of a fixed time (for instruction counts) */
     int list;
     int verbose;
 } opt = {
@@ -1172,7 +1173,7 @@ static void *worker_main(void *arg)
     unsigned long iter = 0;
     w->rv = CKR_OK;
     pthread_barrier_wait(&barrier);
-    while (atomic_load_explicit(&phase, memory_order_relaxed) == 0 && w->rv == CKR_OK)
+    while (!opt.ops && atomic_load_explicit(&phase, memory_order_relaxed) == 0 && w->rv == CKR_OK)
         w->rv = current->op(w, iter++);
     if (w->rv == CKR_OK && iter == 0) w->rv = current->op(w, iter++); /* at least one warm-up call */
     pthread_barrier_wait(&barrier);
@@ -1185,7 +1186,7 @@ static void *worker_main(void *arg)
             w->rv = current->op(w, iter++);
             if (w->rv) break;
             w->ops++;
-        } while (atomic_load_explicit(&phase, memory_order_relaxed) < 2);
+        } while (opt.ops ? w->ops < (unsigned long)opt.ops : atomic_load_explicit(&phase, memory_order_relaxed) < 2);
     }
     w->elapsed = now() - t0;
     return NULL;
@@ -1243,11 +1244,11 @@ static void run_threads(const row *r, int threads)
         for (int i = 0; i < threads; i++) pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]);
         pthread_barrier_wait(&barrier);
         struct timespec ts = {(time_t)warm, (long)((warm - (time_t)warm) * 1e9)};
-        nanosleep(&ts, NULL);
+        if (!opt.ops) nanosleep(&ts, NULL);
         atomic_store(&phase, 1);
         pthread_barrier_wait(&barrier);
         ts = (struct timespec){(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e9)};
-        nanosleep(&ts, NULL);
+        if (!opt.ops) nanosleep(&ts, NULL);
         atomic_store(&phase, 2);
         double rate = 0;
         CK_RV bad = CKR_OK;
@@ -1410,8 +1411,9 @@ static void usage(void)
             "usage: p11bench --module PATH [--name LABEL] [--init STRING] [--slot N|label:L] [--token-slot N|label:L]\n"
             "                [--pin PIN] [--so-pin PIN] [--init-token] [--token-label L] [--keydir DIR]\n"
             "                [--seconds S] [--threads T] [--rows a,b,...] [--populate N [--populate-timeout S]]\n"
-            "                [--list] [--genkeys] [-v]\n"
-            "Runs each row with 1 thread and with T threads (default 2); prints RESULT lines.\n");
+            "                [--ops N] [--list] [--genkeys] [-v]\n"
+            "Runs each row with 1 thread and with T threads (default 2); prints RESULT lines.\n"
+            "--ops N runs exactly N calls per thread instead of a fixed time (for perf stat instruction counts).\n");
     exit(2);
 }
 
@@ -1450,6 +1452,7 @@ int main(int argc, char **argv)
         else if (ARG("--seconds")) opt.seconds = atof(argv[++i]);
         else if (ARG("--threads")) opt.threads = atoi(argv[++i]);
         else if (ARG("--rows")) opt.rows = argv[++i];
+        else if (ARG("--ops")) opt.ops = atol(argv[++i]);
         else if (ARG("--populate")) opt.populate = atol(argv[++i]);
         else if (ARG("--populate-timeout")) opt.populate_timeout = atof(argv[++i]);
         else if (!strcmp(a, "--init-token")) opt.init_token = 1;

@@ -92,12 +92,19 @@ internal sealed class ObjectTable
         lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot).ToArray();
     }
 
-    /// <summary>Destroys the session objects a closing session created.</summary>
+    /// <summary>Destroys the session objects a closing session created. Allocates nothing when there are none
+    /// (the common case on C_CloseSession).</summary>
     public void RemoveOwnedBy(ulong sessionHandle)
     {
         lock (gate)
         {
-            foreach (var obj in sessionObjects.Values.Where(o => o.OwnerSession == sessionHandle).ToArray())
+            List<SessionObject>? owned = null;
+            foreach (var obj in sessionObjects.Values)
+            {
+                if (obj.OwnerSession == sessionHandle) (owned ??= []).Add(obj);
+            }
+            if (owned is null) return;
+            foreach (var obj in owned)
             {
                 sessionObjects.Remove(obj.Handle);
                 obj.Attributes.Dispose();
