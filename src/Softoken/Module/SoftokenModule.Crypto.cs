@@ -60,19 +60,24 @@ internal sealed partial class SoftokenModule
         }
     }
 
-    /// <summary>The attributes of a key the session may use with <paramref name="mechanism"/> for
-    /// <paramref name="usage"/> (CKA_ENCRYPT, CKA_SIGN, CKA_WRAP, CKA_DERIVE ...).</summary>
-    public AttributeSet UsableKey(Session session, ulong hKey, CKM mechanism, CKA usage)
+    /// <summary>Like <see cref="Resolve"/>, for a handle that must name a key: CKR_KEY_HANDLE_INVALID otherwise.</summary>
+    public ObjectRef ResolveKey(Session session, ulong hKey)
     {
-        ObjectRef key;
         try
         {
-            key = Resolve(session, hKey);
+            return Resolve(session, hKey);
         }
         catch (Pkcs11Exception e) when (e.Rv == CKR.CKR_OBJECT_HANDLE_INVALID)
         {
             throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
         }
+    }
+
+    /// <summary>The attributes of a key the session may use with <paramref name="mechanism"/> for
+    /// <paramref name="usage"/> (CKA_ENCRYPT, CKA_SIGN, CKA_WRAP, CKA_DERIVE ...).</summary>
+    public AttributeSet UsableKey(Session session, ulong hKey, CKM mechanism, CKA usage)
+    {
+        var key = ResolveKey(session, hKey);
         var a = key.Attributes;
         if (a.Class is not ({ } cls and (CKO.CKO_PUBLIC_KEY or CKO.CKO_PRIVATE_KEY or CKO.CKO_SECRET_KEY)))
             throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);

@@ -83,15 +83,7 @@ internal sealed partial class SoftokenModule
         var row = MechanismRegistry.Get(mechanism);
         var wrap = row.Wrap ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
         using var wrappingKey = UsableKey(session, hWrappingKey, mechanism, CKA.CKA_WRAP);
-        ObjectRef target;
-        try
-        {
-            target = Resolve(session, hKey);
-        }
-        catch (Pkcs11Exception e) when (e.Rv == CKR.CKR_OBJECT_HANDLE_INVALID)
-        {
-            throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
-        }
+        var target = ResolveKey(session, hKey);
         var key = target.Attributes;
         if (key.Class is not (CKO.CKO_SECRET_KEY or CKO.CKO_PRIVATE_KEY)) throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE);
         if (!key.Bool(CKA.CKA_EXTRACTABLE, true)) throw new Pkcs11Exception(CKR.CKR_KEY_UNEXTRACTABLE);
@@ -158,15 +150,7 @@ internal sealed partial class SoftokenModule
     /// <summary>C_DigestKey: the value of a secret key joins the running digest.</summary>
     public void DigestKey(Session session, ulong hKey)
     {
-        ObjectRef key;
-        try
-        {
-            key = Resolve(session, hKey);
-        }
-        catch (Pkcs11Exception e) when (e.Rv == CKR.CKR_OBJECT_HANDLE_INVALID)
-        {
-            throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
-        }
+        var key = ResolveKey(session, hKey);
         if (key.Attributes.Class != CKO.CKO_SECRET_KEY) throw new Pkcs11Exception(CKR.CKR_KEY_INDIGESTIBLE);
         if (key.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
         session.DigestUpdate(key.Attributes.RequireBytes(CKA.CKA_VALUE));

@@ -161,10 +161,14 @@ internal sealed partial class SoftokenModule
         var criteria = template.Where(c => c.Key != CKA.CKA_TOKEN).ToArray();
         bool? token = template.Has(CKA.CKA_TOKEN) ? template.Bool(CKA.CKA_TOKEN) : null;
         var handles = new List<ulong>();
-        // Session objects include the token's own read-only objects (CKO_PROFILE), which are CKA_TOKEN true.
+        // Session objects include the token's own read-only objects (CKO_PROFILE, CKA_TOKEN true). Those are found
+        // only by a search for that class: NSS stops treating a certificate as a user certificate when a search
+        // for all token objects returns an object without CKA_ID.
         var all = template.ToArray();
+        bool wantsProfiles = template.Class == CKO.CKO_PROFILE;
         foreach (var obj in Objects.SessionObjectsOn(slot))
         {
+            if (obj.Attributes.Class == CKO.CKO_PROFILE && !wantsProfiles) continue;
             if (Matches(obj.Attributes, all, includePrivate)) handles.Add(obj.Handle);
         }
         if (token != false && slot.Store is { } store)

@@ -5,15 +5,15 @@ using Softoken.Slots;
 namespace Softoken.Module;
 
 /// <summary>CKO_PROFILE objects (PKCS #11 v3.0 section 4.13): read-only objects by which each token says which
-/// profiles it implements. Both slots are baseline providers; the key-storage token also holds public
-/// certificates.</summary>
+/// profiles it implements. Both slots are baseline providers. The key-storage token does not claim
+/// CKP_PUBLIC_CERTIFICATES_TOKEN: NSS reads that profile and then never logs in to look for the private key of a
+/// certificate, so user certificates would no longer be recognised.</summary>
 internal sealed partial class SoftokenModule
 {
     private void AddProfileObjects()
     {
         AddProfile(CryptoSlot, CKP.CKP_BASELINE_PROVIDER);
         AddProfile(KeyStorageSlot, CKP.CKP_BASELINE_PROVIDER);
-        AddProfile(KeyStorageSlot, CKP.CKP_PUBLIC_CERTIFICATES_TOKEN);
     }
 
     private void AddProfile(Slot slot, CKP profile)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Numerics;
 using System.Security.Cryptography;
 using Softoken.Pkcs11;
 
@@ -48,6 +49,7 @@ internal static class ObjectBuilder
             }
         }
         if (cls == CKO.CKO_CERTIFICATE && result.Has(CKA.CKA_VALUE)) CertificateFields.Complete(result);
+        if (cls == CKO.CKO_PUBLIC_KEY && keyType == CKK.CKK_RSA) CompleteRsaPublicKey(result);
         foreach (var (type, rule) in rules)
         {
             if ((rule & AttributeRule.Required) != 0 && !result.Has(type))
@@ -57,6 +59,18 @@ internal static class ObjectBuilder
         SetTokenAttributes(result, cls, origin, mechanism, baseKey);
         if (cls == CKO.CKO_SECRET_KEY) FinishSecretKey(result, keyType!.Value, template);
         return result;
+    }
+
+    /// <summary>CKA_MODULUS_BITS of an RSA public key is the token's to fill in when the key is created from its
+    /// components (PKCS #11 v3.0 section 2.1.2: not specified with C_CreateObject); consumers read it for the key
+    /// size (pkcs11-tool --list-objects, NSS). A value given in the template must agree with the modulus.</summary>
+    private static void CompleteRsaPublicKey(AttributeSet a)
+    {
+        if (a.Bytes(CKA.CKA_MODULUS) is not { } modulus) return;
+        ulong bits = (ulong)new BigInteger(modulus, isUnsigned: true, isBigEndian: true).GetBitLength();
+        if (a.Ulong(CKA.CKA_MODULUS_BITS) is { } given && given != bits)
+            throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT, "CKA_MODULUS_BITS");
+        a.SetUlong(CKA.CKA_MODULUS_BITS, bits);
     }
 
     private static void ApplyDefaults(AttributeSet a, CKO cls, FrozenDictionary<CKA, AttributeRule> rules)

@@ -83,10 +83,11 @@ internal sealed class Slot
     private ulong CounterFlags(int failures, ulong low, ulong finalTry, ulong locked)
     {
         int max = Config.MaxPinTries;
-        if (failures <= 0) return 0;
         if (max > 0 && failures >= max) return locked;
-        if (max > 0 && failures == max - 1) return finalTry | low;
-        return low;
+        // FINAL_TRY: the next wrong PIN locks it, which with maxPinTries=1 holds before any failure.
+        ulong countLow = failures > 0 ? low : 0;
+        if (max > 0 && failures == max - 1) return finalTry | countLow;
+        return countLow;
     }
 
     public bool IsLocked(int failures) => Config.MaxPinTries > 0 && failures >= Config.MaxPinTries;

@@ -4,8 +4,9 @@ using System.Text;
 namespace Softoken.Tokens;
 
 /// <summary>Turns a PIN into a <see cref="PinRecord"/> and back into the master key. One PBKDF2-HMAC-SHA256 run
-/// gives 64 bytes: the first half is the key that wraps the master key (AES-256-GCM), the SHA-256 of the second
-/// half is the stored verifier, compared in constant time. Changing a PIN rewraps one key.</summary>
+/// gives a 32-byte secret (one block: asking PBKDF2 for more would double its cost); HKDF-Expand splits it into
+/// the key that wraps the master key (AES-256-GCM) and the stored verifier, compared in constant time. Changing a
+/// PIN rewraps one key.</summary>
 internal static class PinVault
 {
     public const int MasterKeyLength = 32;
@@ -13,6 +14,24 @@ internal static class PinVault
     private const int NonceLength = 12;
     private const int TagLength = 16;
     private static readonly byte[] WrapContext = Encoding.ASCII.GetBytes("softoken master key v1");
+    private static readonly byte[] KekInfo = Encoding.ASCII.GetBytes("softoken pin kek");
+    private static readonly byte[] VerifierInfo = Encoding.ASCII.GetBytes("softoken pin verifier");
+
+    /// <summary>derived[0..32] = wrapping key, derived[32..64] = verifier.</summary>
+    private static void Derive(ReadOnlySpan<byte> pin, byte[] salt, int iterations, Span<byte> derived)
+    {
+        Span<byte> secret = stackalloc byte[32];
+        try
+        {
+            Rfc2898DeriveBytes.Pbkdf2(pin, salt, secret, iterations, HashAlgorithmName.SHA256);
+            HKDF.Expand(HashAlgorithmName.SHA256, secret, derived[..32], KekInfo);
+            HKDF.Expand(HashAlgorithmName.SHA256, secret, derived[32..], VerifierInfo);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
 
     public static byte[] NewMasterKey() => RandomNumberGenerator.GetBytes(MasterKeyLength);
 
@@ -22,8 +41,8 @@ internal static class PinVault
         Span<byte> derived = stackalloc byte[64];
         try
         {
-            Rfc2898DeriveBytes.Pbkdf2(pin, salt, derived, iterations, HashAlgorithmName.SHA256);
-            var verifier = SHA256.HashData(derived[32..]);
+            Derive(pin, salt, iterations, derived);
+            var verifier = derived[32..].ToArray();
             var wrapped = new byte[NonceLength + MasterKeyLength + TagLength];
             RandomNumberGenerator.Fill(wrapped.AsSpan(0, NonceLength));
             using var gcm = new AesGcm(derived[..32], TagLength);
@@ -43,10 +62,8 @@ internal static class PinVault
         Span<byte> derived = stackalloc byte[64];
         try
         {
-            Rfc2898DeriveBytes.Pbkdf2(pin, record.Salt, derived, record.Iterations, HashAlgorithmName.SHA256);
-            Span<byte> verifier = stackalloc byte[32];
-            SHA256.HashData(derived[32..], verifier);
-            if (!CryptographicOperations.FixedTimeEquals(verifier, record.Verifier)) return null;
+            Derive(pin, record.Salt, record.Iterations, derived);
+            if (!CryptographicOperations.FixedTimeEquals(derived[32..], record.Verifier)) return null;
             var masterKey = new byte[MasterKeyLength];
             using var gcm = new AesGcm(derived[..32], TagLength);
             var w = record.WrappedMasterKey;

@@ -1,4 +1,4 @@
-namespace Softoken.NativeTests.Infrastructure;
+namespace Softoken.TestSupport;
 
 /// <summary>Where the published module is: $SOFTOKEN_MODULE (set by build.sh), else out/libsoftoken.so above the
 /// test assembly.</summary>
