@@ -12,6 +12,7 @@ internal sealed class ObjectTable
     private readonly Dictionary<(ulong Slot, long Id), ulong> handleByStoreId = [];
     private readonly Dictionary<ulong, (Slot Slot, long Id)> storeIdByHandle = [];
     private ulong lastHandle;
+    private int sessionObjectCount;
 
     public ulong AddSessionObject(Slot slot, ulong ownerSession, AttributeSet attributes)
     {
@@ -19,6 +20,7 @@ internal sealed class ObjectTable
         {
             var handle = ++lastHandle;
             sessionObjects[handle] = new SessionObject(handle, slot, ownerSession, attributes);
+            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
             return handle;
         }
     }
@@ -60,6 +62,7 @@ internal sealed class ObjectTable
         lock (gate)
         {
             if (!sessionObjects.Remove(handle, out var obj)) return false;
+            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
             obj.Attributes.Dispose();
             return true;
         }
@@ -92,10 +95,11 @@ internal sealed class ObjectTable
         lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot).ToArray();
     }
 
-    /// <summary>Destroys the session objects a closing session created. Allocates nothing when there are none
-    /// (the common case on C_CloseSession).</summary>
+    /// <summary>Destroys the session objects a closing session created. Takes no lock and allocates nothing when
+    /// the process has no session objects at all (the common case on C_CloseSession).</summary>
     public void RemoveOwnedBy(ulong sessionHandle)
     {
+        if (Volatile.Read(ref sessionObjectCount) == 0) return;
         lock (gate)
         {
             List<SessionObject>? owned = null;
@@ -109,6 +113,7 @@ internal sealed class ObjectTable
                 sessionObjects.Remove(obj.Handle);
                 obj.Attributes.Dispose();
             }
+            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
         }
     }
 
@@ -118,6 +123,7 @@ internal sealed class ObjectTable
         {
             foreach (var obj in sessionObjects.Values) obj.Attributes.Dispose();
             sessionObjects.Clear();
+            Volatile.Write(ref sessionObjectCount, 0);
             handleByStoreId.Clear();
             storeIdByHandle.Clear();
         }

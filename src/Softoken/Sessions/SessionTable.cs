@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Softoken.Pkcs11;
 using Softoken.Slots;
 
@@ -10,7 +9,6 @@ namespace Softoken.Sessions;
 internal sealed class SessionTable
 {
     private readonly ConcurrentDictionary<ulong, Session> sessions = new();
-    private readonly ConcurrentDictionary<Slot, StrongBox<int>> openCounts = new();
     private long lastHandle;
 
     public Session Get(ulong handle) =>
@@ -20,24 +18,18 @@ internal sealed class SessionTable
     {
         var session = new Session((ulong)Interlocked.Increment(ref lastHandle), slot, readWrite);
         sessions[session.Handle] = session;
-        Interlocked.Increment(ref OpenCount(slot).Value);
+        slot.SessionOpened();
         return session;
     }
 
     public bool Remove(ulong handle, out Session? session)
     {
         if (!sessions.TryRemove(handle, out session)) return false;
-        Interlocked.Decrement(ref OpenCount(session.Slot).Value);
+        session.Slot.SessionClosed();
         return true;
     }
-
-    /// <summary>True while the slot has an open session: a counter, so that C_CloseSession does not snapshot every
-    /// session (ConcurrentDictionary.Values takes all its locks and copies).</summary>
-    public bool AnyOn(Slot slot) => Volatile.Read(ref OpenCount(slot).Value) > 0;
 
     public IEnumerable<Session> OnSlot(Slot slot) => sessions.Values.Where(s => s.Slot == slot);
 
     public IEnumerable<Session> All => sessions.Values;
-
-    private StrongBox<int> OpenCount(Slot slot) => openCounts.GetOrAdd(slot, static _ => new StrongBox<int>());
 }
