@@ -10,4 +10,8 @@ internal interface IDigestEngine : IDisposable
 
     /// <summary>Writes the digest to <paramref name="destination"/> (at least <see cref="Size"/> bytes) and resets.</summary>
     int Finish(Span<byte> destination);
+
+    /// <summary>An independent engine holding the same running state (C_GetOperationState / C_SetOperationState,
+    /// see <see cref="DigestStateVault"/>).</summary>
+    IDigestEngine Clone();
 }

@@ -25,6 +25,18 @@ internal static class MechanismRegistry
         IEnumerable<MechanismRow>[] families =
         [
             DigestMechanisms.Rows(),
+            HmacMechanisms.Rows(),
+            PbeMechanisms.Rows(),
+            HkdfMechanisms.Rows(),
+            Sp800108Mechanisms.Rows(),
+            HashKeyDerivationMechanisms.Rows(),
+            TlsMechanisms.Rows(),
+            Ssl3Mechanisms.Rows(),
+            RsaMechanisms.Rows(),
+            DsaMechanisms.Rows(),
+            DhMechanisms.Rows(),
+            EcMechanisms.Rows(),
+            EdwardsMechanisms.Rows(),
         ];
         foreach (var row in families.SelectMany(f => f))
         {

@@ -10,6 +10,12 @@ internal interface ISignOperation : IDisposable
 
     bool SupportsMultiPart => true;
 
+    /// <summary>True when the signature is as long as the caller's buffer (CKM_TLS_PRF_GENERAL and
+    /// CKM_NSS_TLS_PRF_GENERAL_SHA256: softokn computes as many PRF bytes as pulSignatureLen says). The session
+    /// then hands Final the caller's whole buffer without comparing its length with <see cref="SignatureLength"/>,
+    /// which only answers a length query.</summary>
+    bool LengthFromBuffer => false;
+
     void Update(ReadOnlySpan<byte> data);
 
     int Final(Span<byte> signature);

@@ -5,6 +5,8 @@ namespace Softoken.Pkcs11;
 /// <summary>PKCS #11 mechanism types (CK_MECHANISM_TYPE), with the specification's names.</summary>
 internal enum CKM : ulong
 {
+    CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE = 0x56,
+    CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH = 0x57,
     CKM_RSA_PKCS_KEY_PAIR_GEN = 0x0,
     CKM_RSA_PKCS = 0x1,
     CKM_RSA_9796 = 0x2,

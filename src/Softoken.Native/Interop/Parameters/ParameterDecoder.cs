@@ -26,6 +26,15 @@ internal static unsafe class ParameterDecoder
     {
         var decoders = new Dictionary<CKM, Decoder>();
         // Each family adds its registration here, e.g. RsaParameters.Register(decoders);
+        HmacParameterDecoders.Register(decoders);
+        PbeParameterDecoders.Register(decoders);
+        HkdfParameterDecoders.Register(decoders);
+        Sp800108ParameterDecoders.Register(decoders);
+        KeyDerivationParameterDecoders.Register(decoders);
+        TlsParameterDecoders.Register(decoders);
+        RsaParameterDecoders.Register(decoders);
+        EcParameterDecoders.Register(decoders);
+        DhParameterDecoders.Register(decoders);
         return decoders.ToFrozenDictionary();
     }
 

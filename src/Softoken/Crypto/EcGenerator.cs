@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Crypto.Generators;
+using Org.BouncyCastle.Crypto.Parameters;
+using Softoken.Mechanisms;
+using Softoken.Pkcs11;
+
+namespace Softoken.Crypto;
+
+/// <summary>CKM_EC_KEY_PAIR_GEN on the named Weierstrass curves: OpenSSL where .NET reaches the curve,
+/// BouncyCastle otherwise; then a pairwise sign/verify check.</summary>
+internal static class EcGenerator
+{
+    public static KeyPairMaterial Generate(KeyPairRequest request)
+    {
+        var ecParams = request.PublicTemplate.RequireBytes(CKA.CKA_EC_PARAMS);
+        var curve = EcCurves.Parse(ecParams, CurveKind.Weierstrass);
+        byte[] d, q;
+        ECDsa? generated = null;
+        if (curve.OnPlatform)
+        {
+            generated = ECDsa.Create(curve.PlatformCurve);
+            var p = generated.ExportParameters(true);
+            d = Unsigned.PadLeft(p.D!, curve.OrderLength);
+            CryptographicOperations.ZeroMemory(p.D);
+            q = [0x04, .. p.Q.X!, .. p.Q.Y!];
+        }
+        else
+        {
+            var generator = new ECKeyPairGenerator();
+            generator.Init(new ECKeyGenerationParameters(new DerObjectIdentifier(curve.Oid), BouncyRandom.For(request.Random)));
+            var pair = generator.GenerateKeyPair();
+            d = Unsigned.FromBig(((ECPrivateKeyParameters)pair.Private).D, curve.OrderLength);
+            q = ((ECPublicKeyParameters)pair.Public).Q.GetEncoded(false);
+        }
+
+        var material = KeyPairs.Build(CKK.CKK_EC, ecParams, d, q);
+        var priv = material.Private;
+
+        if (generated is not null)
+        {
+            using var key = EcKey.Private(priv);
+            EcKey.Adopt(key, generated);
+        }
+        PairwiseCheck(material, request.Random);
+        return material;
+    }
+
+    private static void PairwiseCheck(KeyPairMaterial material, RandomSource random)
+    {
+        var digest = new byte[32];
+        random.Fill(digest);
+        var secure = BouncyRandom.For(random);
+        using var signer = new EcdsaScheme(EcKey.Private(material.Private), secure);
+        using var verifier = new EcdsaScheme(EcKey.Public(material.Public), secure);
+        var signature = new byte[signer.SignatureLength];
+        signer.Sign(digest, signature);
+        if (!verifier.Verify(digest, signature)) throw new Pkcs11Exception(CKR.CKR_GENERAL_ERROR, "pairwise consistency check");
+    }
+}
