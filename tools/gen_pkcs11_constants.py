@@ -24,9 +24,19 @@ ENUMS = {
 }
 SKIP = re.compile(r"^(CKF_)")
 # PKCS #11 v3.0 constants that NSS's copy of the headers lacks (values from the OASIS v3.0 pkcs11t.h).
-EXTRA = {"CKA_UNIQUE_ID": "0x4UL", "CKA_NAME_HASH_ALGORITHM": "0x8CUL",
-         # PKCS #11 v3.1 (pkcs11t.h): softokn lists them; NSS's installed headers may predate them.
-         "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE": "0x56UL", "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH": "0x57UL"}
+EXTRA = {
+    "CKA_UNIQUE_ID": "0x4UL",
+    "CKA_NAME_HASH_ALGORITHM": "0x8CUL",
+    "CKM_DES3_CMAC_GENERAL": "0x137UL",
+    "CKM_DES3_CMAC": "0x138UL",
+    "CKM_AES_OFB": "0x2104UL",
+    "CKM_AES_CFB64": "0x2105UL",
+    "CKM_AES_CFB8": "0x2106UL",
+    "CKM_AES_CFB128": "0x2107UL",
+    # PKCS #11 v3.1 (pkcs11t.h): softokn lists them; NSS's installed headers may predate them.
+    "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE": "0x56UL",
+    "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH": "0x57UL",
+}
 
 defs = {}
 order = []

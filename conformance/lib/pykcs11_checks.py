@@ -11,6 +11,13 @@ import sys
 
 import PyKCS11
 from PyKCS11 import LowLevel
+
+# PyKCS11 1.5 (Debian 12) names only the mechanisms it knows and raises KeyError for others in getMechanismList.
+# Softoken lists, like softokn 3.1xx, PKCS #11 3.1 mechanisms newer than that table: name them the way a PyKCS11
+# user would have to.
+for _value, _name in [(0x56, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE"), (0x57, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH")]:
+    PyKCS11.CKM.setdefault(_value, _name)
+    PyKCS11.CKM.setdefault(_name, _value)
 from PyKCS11.LowLevel import (CKA_APPLICATION, CKA_CLASS, CKA_EC_PARAMS, CKA_EXTRACTABLE, CKA_KEY_TYPE,
                               CKA_LABEL, CKA_MODULUS, CKA_PRIVATE, CKA_PRIVATE_EXPONENT, CKA_SENSITIVE,
                               CKA_TOKEN, CKA_VALUE, CKK_EC, CKK_RSA, CKO_DATA, CKO_PRIVATE_KEY)

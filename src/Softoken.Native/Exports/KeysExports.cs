@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Softoken.Mechanisms.Parameters;
 using Softoken.Module;
 using Softoken.Native.Abi;
 using Softoken.Native.Interop;
@@ -22,6 +23,8 @@ internal static unsafe class KeysExports
             Args.Require(phKey);
             using var template = Templates.Read(pTemplate, ulCount);
             *phKey = (CK_ULONG)module.GenerateKey(session, type, parameter, template);
+            // The PBE mechanisms also return the derived IV through CK_PBE_PARAMS.pInitVector.
+            if (parameter is PbeParameter { InitVector: not null } pbe) PbeParameterDecoders.WriteBack(pMechanism->pParameter, pbe);
             return Boundary.Ok;
         }
         catch (Exception e)
@@ -99,12 +102,16 @@ internal static unsafe class KeysExports
             var session = module.Sessions.Get(hSession);
             var (type, parameter) = Mechanism.Decode(pMechanism);
             using var template = Templates.Read(pTemplate, ulAttributeCount);
-            var (handle, result) = module.DeriveKey(session, type, parameter, hBaseKey, template);
-            // Some mechanisms (CKM_TLS12_KEY_AND_MAC_DERIVE) return their keys through the parameter and allow
-            // phKey to be NULL.
-            if (phKey != null) *phKey = (CK_ULONG)handle;
-            ParameterWriteBack.Apply(type, pMechanism->pParameter, pMechanism->ulParameterLen, result,
-                attributes => module.AddObject(session, attributes));
+            var outcome = module.DeriveKey(session, type, parameter, hBaseKey, template);
+            // The TLS key block returns its keys through the parameter; phKey may then be NULL.
+            if (outcome.KeyBlock is { } keys && outcome.Result.Extra is TlsKeyMaterial block)
+            {
+                TlsParameterDecoders.WriteKeyMaterial(type, pMechanism->pParameter, block, keys[0], keys[1], keys[2], keys[3]);
+                if (phKey != null) *phKey = 0;
+                return Boundary.Ok;
+            }
+            if (outcome.Result.Extra is TlsVersionOutput version) TlsParameterDecoders.WriteVersion(type, pMechanism->pParameter, version);
+            if (phKey != null) *phKey = (CK_ULONG)outcome.Handle;
             return Boundary.Ok;
         }
         catch (Exception e)

@@ -138,12 +138,45 @@ internal static unsafe class SessionsExports
     }
 
     [UnmanagedCallersOnly(EntryPoint = "C_GetOperationState", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_GetOperationState(CK_ULONG hSession, byte* pOperationState, CK_ULONG* pulOperationStateLen) =>
-        Boundary.NotSupported();
+    public static CK_ULONG C_GetOperationState(CK_ULONG hSession, byte* pOperationState, CK_ULONG* pulOperationStateLen)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            Args.Require(pulOperationStateLen);
+            if (pOperationState == null)
+            {
+                // The length query must not save anything, but must fail as the save would.
+                _ = session.DigestLength();
+                *pulOperationStateLen = (CK_ULONG)Crypto.DigestStateVault.StateLength;
+                return Boundary.Ok;
+            }
+            return Output.Copy(session.SaveOperationState(module.DigestStates), pOperationState, pulOperationStateLen);
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "C_SetOperationState", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_ULONG C_SetOperationState(CK_ULONG hSession, byte* pOperationState, CK_ULONG ulOperationStateLen, CK_ULONG hEncryptionKey, CK_ULONG hAuthenticationKey) =>
-        Boundary.NotSupported();
+    public static CK_ULONG C_SetOperationState(CK_ULONG hSession, byte* pOperationState, CK_ULONG ulOperationStateLen, CK_ULONG hEncryptionKey, CK_ULONG hAuthenticationKey)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            // Saved digests need no key: a key given anyway is CKR_KEY_NOT_NEEDED (PKCS #11 v3.0 section 5.6).
+            if (hEncryptionKey != 0 || hAuthenticationKey != 0) return Boundary.Rv(CKR.CKR_KEY_NOT_NEEDED);
+            session.RestoreOperationState(module.DigestStates, Args.In(pOperationState, ulOperationStateLen));
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 
     /// <summary>Legacy: functions never run in parallel (PKCS #11 v3.0 section 5.17).</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_GetFunctionStatus", CallConvs = [typeof(CallConvCdecl)])]

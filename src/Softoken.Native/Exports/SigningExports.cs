@@ -25,7 +25,9 @@ internal static unsafe class SigningExports
         {
             var session = SoftokenModule.Current.Sessions.Get(hSession);
             var data = Args.In(pData, ulDataLen);
-            if (!Output.Prepare(pSignature, pulSignatureLen, session.SignLength(), out var rv)) return rv;
+            int needed = session.SignLength();
+            if (pSignature != null && pulSignatureLen != null && session.SignLengthFromBuffer) needed = Args.Length(*pulSignatureLen);
+            if (!Output.Prepare(pSignature, pulSignatureLen, needed, out var rv)) return rv;
             *pulSignatureLen = (CK_ULONG)session.Sign(data, Output.Span(pSignature, pulSignatureLen));
             return Boundary.Ok;
         }
@@ -55,7 +57,9 @@ internal static unsafe class SigningExports
         try
         {
             var session = SoftokenModule.Current.Sessions.Get(hSession);
-            if (!Output.Prepare(pSignature, pulSignatureLen, session.SignLength(), out var rv)) return rv;
+            int needed = session.SignLength();
+            if (pSignature != null && pulSignatureLen != null && session.SignLengthFromBuffer) needed = Args.Length(*pulSignatureLen);
+            if (!Output.Prepare(pSignature, pulSignatureLen, needed, out var rv)) return rv;
             *pulSignatureLen = (CK_ULONG)session.SignFinal(Output.Span(pSignature, pulSignatureLen));
             return Boundary.Ok;
         }

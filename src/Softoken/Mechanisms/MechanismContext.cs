@@ -31,3 +31,8 @@ internal sealed record DeriveRequest(
     CKM Mechanism, MechanismParameter Parameter, AttributeSet BaseKey, AttributeSet Template, RandomSource Random);
 
 internal sealed record DeriveResult(AttributeSet Key, object? Extra = null);
+
+/// <summary>What C_DeriveKey returns: the new object's handle, the mechanism's result (for outputs written back
+/// through the parameter) and, for a TLS key block, the handles of its four keys (client MAC, server MAC, client
+/// key, server key; 0 for keys not made).</summary>
+internal sealed record DeriveOutcome(ulong Handle, DeriveResult Result, ulong[]? KeyBlock);

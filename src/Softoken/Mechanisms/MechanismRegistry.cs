@@ -37,6 +37,16 @@ internal static class MechanismRegistry
             DhMechanisms.Rows(),
             EcMechanisms.Rows(),
             EdwardsMechanisms.Rows(),
+            GenericSecretMechanisms.Rows(),
+            AesMechanisms.Rows(),
+            AesKeyWrapMechanisms.Rows(),
+            DesMechanisms.Rows(),
+            CdmfMechanisms.Rows(),
+            Rc2Mechanisms.Rows(),
+            Rc4Mechanisms.Rows(),
+            CamelliaMechanisms.Rows(),
+            SeedMechanisms.Rows(),
+            ChaChaMechanisms.Rows(),
         ];
         foreach (var row in families.SelectMany(f => f))
         {

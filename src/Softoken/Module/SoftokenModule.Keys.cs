@@ -61,19 +61,91 @@ internal sealed partial class SoftokenModule
         }
     }
 
-    public (ulong Handle, DeriveResult Result) DeriveKey(Session session, CKM mechanism, MechanismParameter parameter,
-        ulong hBaseKey, AttributeSet template)
+    /// <summary>Derivations whose result is a data object (CKO_DATA with the output in CKA_VALUE), not a key.</summary>
+    private static readonly HashSet<CKM> DataDerivations =
+    [
+        CKM.CKM_HKDF_DATA, CKM.CKM_NSS_SP800_108_COUNTER_KDF_DERIVE_DATA, CKM.CKM_NSS_SP800_108_FEEDBACK_KDF_DERIVE_DATA,
+        CKM.CKM_NSS_SP800_108_DOUBLE_PIPELINE_KDF_DERIVE_DATA,
+    ];
+
+    /// <summary>C_DeriveKey. Returns the new object's handle (0 for CKM_TLS12_KEY_AND_MAC_DERIVE, whose keys are
+    /// <see cref="DeriveOutcome.KeyBlock"/>) and what the mechanism returns through its parameter.</summary>
+    public DeriveOutcome DeriveKey(Session session, CKM mechanism, MechanismParameter parameter, ulong hBaseKey, AttributeSet template)
     {
         var row = MechanismRegistry.Get(mechanism);
         var derive = row.Derive ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
         using var baseKey = UsableKey(session, hBaseKey, mechanism, CKA.CKA_DERIVE);
         using var merged = WithRequiredTemplate(template, baseKey.Bytes(CKA.CKA_DERIVE_TEMPLATE));
         CheckTemplateTarget(session, merged);
+        parameter = ResolveKeyParameters(session, parameter);
         var result = derive(new DeriveRequest(mechanism, parameter, baseKey, merged, Random));
         using var material = result.Key;
+        if (result.Extra is TlsKeyMaterial keyBlock) return new DeriveOutcome(0, result, CreateKeyBlock(session, keyBlock, merged, baseKey, mechanism));
+        if (DataDerivations.Contains(mechanism))
+        {
+            if (merged.Class is { } cls && cls != CKO.CKO_DATA) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT);
+            // Key attributes a caller may send along (CKA_VALUE_LEN, CKA_SENSITIVE ...) mean nothing for data.
+            var dataRules = ObjectSchema.Cached(CKO.CKO_DATA, null)!;
+            using var dataTemplate = new AttributeSet(merged.Where(a => dataRules.ContainsKey(a.Key) && a.Key != CKA.CKA_VALUE)
+                .Select(a => KeyValuePair.Create(a.Key, (byte[])a.Value.Clone())));
+            dataTemplate.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_DATA);
+            using var data = new AttributeSet();
+            data.Set(CKA.CKA_VALUE, (byte[])material.RequireBytes(CKA.CKA_VALUE).Clone());
+            return new DeriveOutcome(AddObject(session, ObjectBuilder.Build(dataTemplate, ObjectOrigin.Created, data)), result, null);
+        }
         if (merged.Class is null && material.Class is null) material.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
         var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Derived, material, mechanism, baseKey);
-        return (AddObject(session, attributes), result);
+        return new DeriveOutcome(AddObject(session, attributes), result, null);
+    }
+
+    /// <summary>Parameters that name other keys (CKM_CONCATENATE_BASE_AND_KEY, HKDF with CKF_HKDF_SALT_KEY) get
+    /// those keys' values: secret keys the session may use for derivation.</summary>
+    private MechanismParameter ResolveKeyParameters(Session session, MechanismParameter parameter) => parameter switch
+    {
+        KeyHandleParameter k => k with { Value = SecretValueOf(session, k.Handle) },
+        HkdfParameter h when h.SaltType == HkdfSalt.CKF_HKDF_SALT_KEY => h with { SaltKey = SecretValueOf(session, h.SaltKeyHandle) },
+        _ => parameter,
+    };
+
+    private byte[] SecretValueOf(Session session, ulong handle)
+    {
+        var key = ResolveKey(session, handle);
+        if (key.Attributes.Class != CKO.CKO_SECRET_KEY) throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT);
+        if (key.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
+        return (byte[])key.Attributes.RequireBytes(CKA.CKA_VALUE).Clone();
+    }
+
+    /// <summary>The keys of a TLS key block (RFC 5246 section 6.3): the MAC secrets as generic secrets for
+    /// signing, the write keys of the template's key type (none when the cipher key length is 0).</summary>
+    private ulong[] CreateKeyBlock(Session session, TlsKeyMaterial block, AttributeSet template, AttributeSet baseKey, CKM mechanism)
+    {
+        var handles = new ulong[4];
+        handles[0] = AddKeyBlockKey(session, block.ClientMacSecret, CKK.CKK_GENERIC_SECRET, template, baseKey, mechanism, mac: true);
+        handles[1] = AddKeyBlockKey(session, block.ServerMacSecret, CKK.CKK_GENERIC_SECRET, template, baseKey, mechanism, mac: true);
+        if (block.ClientKey.Length > 0)
+        {
+            var keyType = template.KeyType ?? CKK.CKK_GENERIC_SECRET;
+            handles[2] = AddKeyBlockKey(session, block.ClientKey, keyType, template, baseKey, mechanism, mac: false);
+            handles[3] = AddKeyBlockKey(session, block.ServerKey, keyType, template, baseKey, mechanism, mac: false);
+        }
+        return handles;
+    }
+
+    private ulong AddKeyBlockKey(Session session, byte[] value, CKK keyType, AttributeSet template, AttributeSet baseKey, CKM mechanism, bool mac)
+    {
+        using var keyTemplate = mac ? new AttributeSet() : template.Clone();
+        keyTemplate.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
+        keyTemplate.SetUlong(CKA.CKA_KEY_TYPE, (ulong)keyType);
+        keyTemplate.Remove(CKA.CKA_VALUE_LEN);
+        if (mac)
+        {
+            keyTemplate.SetBool(CKA.CKA_SIGN, true);
+            keyTemplate.SetBool(CKA.CKA_VERIFY, true);
+            if (template.Has(CKA.CKA_TOKEN)) keyTemplate.Set(CKA.CKA_TOKEN, template.RequireBytes(CKA.CKA_TOKEN));
+        }
+        using var material = new AttributeSet();
+        material.Set(CKA.CKA_VALUE, (byte[])value.Clone());
+        return AddObject(session, ObjectBuilder.Build(keyTemplate, ObjectOrigin.Derived, material, mechanism, baseKey));
     }
 
     /// <summary>C_WrapKey. A sensitive key is never wrapped by a key that may also decrypt: otherwise C_Decrypt

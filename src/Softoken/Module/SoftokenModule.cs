@@ -36,6 +36,9 @@ internal sealed partial class SoftokenModule
 
     public RandomSource Random { get; } = new();
 
+    /// <summary>Digest states saved by C_GetOperationState, valid in this process until C_Finalize.</summary>
+    public DigestStateVault DigestStates { get; } = new();
+
     /// <summary>Guards login state and the session rules that depend on it.</summary>
     internal Lock Gate { get; } = new();
 
@@ -65,6 +68,7 @@ internal sealed partial class SoftokenModule
             foreach (var session in module.Sessions.All) session.EndOperations();
             foreach (var slot in module.Slots) ForgetLogin(slot);
             module.Objects.Clear();
+            module.DigestStates.Clear();
             module.KeyStorageSlot.Store?.Dispose();
         }
     }

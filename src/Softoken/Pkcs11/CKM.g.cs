@@ -5,6 +5,12 @@ namespace Softoken.Pkcs11;
 /// <summary>PKCS #11 mechanism types (CK_MECHANISM_TYPE), with the specification's names.</summary>
 internal enum CKM : ulong
 {
+    CKM_DES3_CMAC_GENERAL = 0x137,
+    CKM_DES3_CMAC = 0x138,
+    CKM_AES_OFB = 0x2104,
+    CKM_AES_CFB64 = 0x2105,
+    CKM_AES_CFB8 = 0x2106,
+    CKM_AES_CFB128 = 0x2107,
     CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE = 0x56,
     CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH = 0x57,
     CKM_RSA_PKCS_KEY_PAIR_GEN = 0x0,

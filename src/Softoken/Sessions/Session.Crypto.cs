@@ -92,6 +92,15 @@ internal sealed partial class Session
         lock (Gate) return Require(SignOp).Operation.SignatureLength;
     }
 
+    /// <summary>The active signature's output is as long as the caller's buffer (CKM_TLS_PRF_GENERAL).</summary>
+    public bool SignLengthFromBuffer
+    {
+        get
+        {
+            lock (Gate) return SignOp?.Operation.LengthFromBuffer == true;
+        }
+    }
+
     public int Sign(ReadOnlySpan<byte> data, Span<byte> signature)
     {
         lock (Gate)

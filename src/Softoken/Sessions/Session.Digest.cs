@@ -99,6 +99,29 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>C_GetOperationState: only a digest can be saved (in the module's vault, for this process).</summary>
+    public byte[] SaveOperationState(DigestStateVault vault)
+    {
+        lock (Gate)
+        {
+            bool others = EncryptOp is not null || DecryptOp is not null || SignOp is not null || VerifyOp is not null
+                || SignRecoverOp is not null || VerifyRecoverOp is not null;
+            if (others) throw new Pkcs11Exception(CKR.CKR_STATE_UNSAVEABLE);
+            return vault.Save(Digest ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED));
+        }
+    }
+
+    /// <summary>C_SetOperationState: the saved digest replaces whatever digest is active.</summary>
+    public void RestoreOperationState(DigestStateVault vault, ReadOnlySpan<byte> state)
+    {
+        var restored = vault.Restore(state);
+        lock (Gate)
+        {
+            EndDigest();
+            Digest = restored;
+        }
+    }
+
     private DigestOperation RequireDigest() => Digest ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED);
 
     /// <summary>Ends the digest. A finished engine is reset and becomes the idle one; any other is disposed.</summary>

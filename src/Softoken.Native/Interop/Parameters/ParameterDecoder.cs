@@ -35,6 +35,7 @@ internal static unsafe class ParameterDecoder
         RsaParameterDecoders.Register(decoders);
         EcParameterDecoders.Register(decoders);
         DhParameterDecoders.Register(decoders);
+        CipherParameterDecoders.Register(decoders);
         return decoders.ToFrozenDictionary();
     }
 
