@@ -12,6 +12,8 @@
 #   --seconds S   measuring time per row and thread count (default 1; a short warm-up comes first)
 #   --threads T   the second thread count each row runs with (default 2; every row also runs with 1)
 #   --workdir D   keep the tokens in D and reuse them next time (the 100,000-object population takes minutes)
+#   --repeat R    run the whole row list R times (interleaved again each time) and report each line's median:
+#                 for a machine that other work shares (default 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -23,6 +25,7 @@ ROWS=""
 MODULES="softoken,softokn,softhsm"
 WORKDIR=""
 OPENSSL=1
+REPEAT=1
 PIN=benchpin1
 SO_PIN=benchso01
 POPULATE_TIMEOUT=${POPULATE_TIMEOUT:-1200}
@@ -37,7 +40,8 @@ while [ $# -gt 0 ]; do
     --workdir) WORKDIR=$2; shift ;;
     --no-openssl) OPENSSL=0 ;;
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --repeat) REPEAT=$2; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -153,27 +157,30 @@ for r in $ALL_ROWS; do
   selected_rows+=("$r")
 done
 
-echo "== running ${#selected_rows[@]} rows x ${#AVAILABLE[@]} modules, ${SECS} s each with 1 and $THREADS threads"
+echo "== running ${#selected_rows[@]} rows x ${#AVAILABLE[@]} modules, ${SECS} s each with 1 and $THREADS threads$(
+  [ "$REPEAT" -gt 1 ] && echo ", $REPEAT times")"
 i=0
-for r in "${selected_rows[@]}"; do
-  # Rotate the module order from row to row, so that none always runs first.
-  n=${#AVAILABLE[@]}
-  for ((k = 0; k < n; k++)); do
-    m=${AVAILABLE[$(((i + k) % n))]}
-    if [ "$QUICK" = 1 ] && [[ "$SKIP_QUICK" == *" $r "* ]]; then
-      printf 'RESULT\t%s\t%s\t1\t-\t-\tskipped\t--quick\n' "$r" "$m" >>"$RAW"
-      continue
-    fi
-    dir="$W/$m/main"
-    [ "$r" = find-100k ] && dir="$W/$m/big"
-    out=$(p11 300 "$m" "$dir" --rows "$r" --seconds "$SECS" --threads "$THREADS" 2>>"$LOG") && rc=0 || rc=$?
-    grep '^RESULT' <<<"$out" >>"$RAW" || true
-    if ! grep -q '^RESULT' <<<"$out"; then
-      printf 'RESULT\t%s\t%s\t1\t-\t-\tn/a\tthe benchmark process ended with status %s (see run.log)\n' "$r" "$m" "$rc" >>"$RAW"
-    fi
-    grep '^RESULT' <<<"$out" | awk -F'\t' '{ printf "   %-28s %-9s %s thr %12s %-6s %s %s\n", $2, $3, $4, $5, $6, $7, $8 }' || true
+for ((rep = 1; rep <= REPEAT; rep++)); do
+  for r in "${selected_rows[@]}"; do
+    # Rotate the module order from row to row, so that none always runs first.
+    n=${#AVAILABLE[@]}
+    for ((k = 0; k < n; k++)); do
+      m=${AVAILABLE[$(((i + k) % n))]}
+      if [ "$QUICK" = 1 ] && [[ "$SKIP_QUICK" == *" $r "* ]]; then
+        [ "$rep" = 1 ] && printf 'RESULT\t%s\t%s\t1\t-\t-\tskipped\t--quick\n' "$r" "$m" >>"$RAW"
+        continue
+      fi
+      dir="$W/$m/main"
+      [ "$r" = find-100k ] && dir="$W/$m/big"
+      out=$(p11 300 "$m" "$dir" --rows "$r" --seconds "$SECS" --threads "$THREADS" 2>>"$LOG") && rc=0 || rc=$?
+      grep '^RESULT' <<<"$out" >>"$RAW" || true
+      if ! grep -q '^RESULT' <<<"$out"; then
+        printf 'RESULT\t%s\t%s\t1\t-\t-\tn/a\tthe benchmark process ended with status %s (see run.log)\n' "$r" "$m" "$rc" >>"$RAW"
+      fi
+      grep '^RESULT' <<<"$out" | awk -F'\t' '{ printf "   %-28s %-9s %s thr %12s %-6s %s %s\n", $2, $3, $4, $5, $6, $7, $8 }' || true
+    done
+    i=$((i + 1))
   done
-  i=$((i + 1))
 done
 
 # openssl speed for the raw primitives: wall-clock time (-elapsed), like p11bench, one thread.
@@ -239,11 +246,22 @@ CSV="$OUT/results.csv"
 awk -F'\t' -v threads="$THREADS" -v rowlist="${selected_rows[*]}" -v csv="$CSV" '
   FILENAME == ARGV[1] { ossl[$1] = $2; next }
   $1 == "RESULT" {
+    # With --repeat a line has several results: the median of the measured ones is shown, a FAIL always wins.
     key = $2 SUBSEP $4
-    if (!(key in seen)) { seen[key] = 1 }
+    seenkm[key SUBSEP $3] = 1
     unit[$2] = ($6 != "-" ? $6 : unit[$2])
-    if ($7 == "ok") val[key, $3] = $5
-    else { val[key, $3] = $7; note[key, $3] = $8 }
+    if ($7 == "ok") vals[key, $3, ++cnt[key, $3]] = $5
+    else if ($7 == "FAIL") { failed[key, $3] = 1; note[key, $3] = $8 }
+    else { other[key, $3] = $7; note[key, $3] = $8 }
+  }
+  function resolve(key, m,   n, i, j, t, a) {
+    if ((key, m) in failed) return "FAIL"
+    n = cnt[key, m] + 0
+    if (n == 0) return ((key, m) in other) ? other[key, m] : ""
+    for (i = 1; i <= n; i++) a[i] = vals[key, m, i] + 0
+    for (i = 2; i <= n; i++) { t = a[i]; j = i - 1; while (j >= 1 && a[j] > t) { a[j + 1] = a[j]; j-- } a[j + 1] = t }
+    t = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    return (t >= 100) ? sprintf("%.0f", t) : sprintf("%.4g", t)
   }
   function fmt(x) {
     if (x == "") return "-"
@@ -253,6 +271,11 @@ awk -F'\t' -v threads="$THREADS" -v rowlist="${selected_rows[*]}" -v csv="$CSV" 
   }
   function num(x) { return (x ~ /^[0-9.]+$/) ? x + 0 : -1 }
   END {
+    for (km in seenkm) {
+      split(km, part, SUBSEP)
+      val[part[1] SUBSEP part[2], part[3]] = resolve(part[1] SUBSEP part[2], part[3])
+      if (val[part[1] SUBSEP part[2], part[3]] ~ /^[0-9.]+$/) delete note[part[1] SUBSEP part[2], part[3]]
+    }
     split(rowlist, rows, " ")
     nm = split("softoken softokn softhsm", mods, " ")
     printf "%-28s %3s %-5s %12s %12s %12s %12s %8s %8s\n", "row", "thr", "unit", "Softoken", "softokn", "SoftHSMv2", "OpenSSL", "vs peer", "vs OSSL"
