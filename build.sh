@@ -8,6 +8,8 @@
 #                       softoken.module in $PREFIX/share/p11-kit/modules; LIBDIR and P11KIT_MODULE_DIR override
 #                       those two directories; DESTDIR stages everything under another root (the module file
 #                       still names the final path); SOFTOKEN_MODULE installs another build of the module.
+#   ./build.sh bench [--quick] [bench/run.sh options]   publish, then the side-by-side benchmark against softokn,
+#                       SoftHSMv2 and openssl speed (table in out/bench/results.txt, CSV in out/bench/results.csv)
 set -euo pipefail
 CALLER_DIR=$(pwd)
 cd "$(dirname "$0")"
@@ -23,12 +25,15 @@ case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; esac
 APT_PACKAGES=(gcc libc6-dev libsqlite3-dev libp11-kit-dev libnss3-dev p11-kit p11-kit-modules opensc libnss3
   libnss3-tools openssl gnutls-bin python3-pykcs11 python3-cryptography libengine-pkcs11-openssl openssh-client
   openssh-server openjdk-17-jdk-headless iproute2)
+# Only for ./build.sh bench: the peers it measures against (SoftHSMv2; softokn is libnss3, its DB made with
+# certutil from libnss3-tools) and OpenSSL's headers for the harness's reference computations.
+BENCH_PACKAGES=(softhsm2 libnss3-tools libssl-dev)
 
 log() { printf '\n== %s\n' "$*"; }
 
 install_prerequisites() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "${APT_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -119,5 +124,6 @@ case "$cmd" in
   publish) install_prerequisites; publish ;;
   test) install_prerequisites; publish; run_tests ;;
   install) install_module ;;
-  *) echo "usage: $0 [build|test|publish|install]" >&2; exit 2 ;;
+  bench) install_prerequisites "${BENCH_PACKAGES[@]}"; publish; shift; bash bench/run.sh "$@" ;;
+  *) echo "usage: $0 [build|test|publish|install|bench]" >&2; exit 2 ;;
 esac

@@ -61,8 +61,8 @@ internal sealed partial class SqliteTokenStore
 
     private StoredObject? LoadCore(long id, byte[]? masterKey)
     {
-        using var cmd = Command(connection,
-            "SELECT type, value, sealed FROM attributes WHERE object_id = $id", ("$id", id));
+        var cmd = Statement("SELECT type, value, sealed FROM attributes WHERE object_id = $id");
+        cmd.Parameters.AddWithValue("$id", id);
         using var reader = cmd.ExecuteReader();
         var attributes = new AttributeSet();
         HashSet<CKA>? locked = null;
@@ -130,31 +130,35 @@ internal sealed partial class SqliteTokenStore
 
     private List<long> FindCore(IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria, bool includePrivate)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = FindSql(criteria, includePrivate, cmd);
+        var ordered = criteria.OrderBy(c => Selectivity(c.Key)).ToArray();
+        var cmd = Statement(FindSql(ordered.Length, includePrivate));
+        for (int i = 0; i < ordered.Length; i++)
+        {
+            cmd.Parameters.AddWithValue($"$t{i}", (long)ordered[i].Key);
+            cmd.Parameters.AddWithValue($"$h{i}", ValueHash(ordered[i].Value));
+            cmd.Parameters.AddWithValue($"$v{i}", ordered[i].Value);
+        }
         using var reader = cmd.ExecuteReader();
         var ids = new List<long>();
         while (reader.Read()) ids.Add(reader.GetInt64(0));
         return ids;
     }
 
-    /// <summary>Drives the search from the most selective criterion through the (type, vhash) index, then checks
-    /// the others by primary key; CROSS JOIN keeps SQLite from reordering (PKCS #11 searches are equality only).</summary>
-    private static string FindSql(IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria, bool includePrivate, SqliteCommand cmd)
+    /// <summary>Drives the search from the most selective criterion (the caller orders them, and binds $tN, $hN and
+    /// $vN) through the (type, vhash) index, then checks the others by primary key; CROSS JOIN keeps SQLite from
+    /// reordering (PKCS #11 searches are equality only). The text depends only on the number of criteria and on
+    /// <paramref name="includePrivate"/>, so its prepared statement is reused.</summary>
+    private static string FindSql(int count, bool includePrivate)
     {
         var privacy = includePrivate ? "" : " AND o.is_private = 0";
-        if (criteria.Count == 0) return "SELECT o.id FROM objects o WHERE 1 = 1" + privacy + " ORDER BY o.id";
-        var ordered = criteria.OrderBy(c => Selectivity(c.Key)).ToArray();
+        if (count == 0) return "SELECT o.id FROM objects o WHERE 1 = 1" + privacy + " ORDER BY o.id";
         var sql = new StringBuilder("SELECT a0.object_id FROM attributes a0");
-        for (int i = 1; i < ordered.Length; i++) sql.Append($" CROSS JOIN attributes a{i}");
+        for (int i = 1; i < count; i++) sql.Append($" CROSS JOIN attributes a{i}");
         sql.Append(" CROSS JOIN objects o WHERE ");
-        for (int i = 0; i < ordered.Length; i++)
+        for (int i = 0; i < count; i++)
         {
             if (i > 0) sql.Append($"a{i}.object_id = a0.object_id AND ");
             sql.Append($"a{i}.type = $t{i} AND a{i}.vhash = $h{i} AND a{i}.value = $v{i} AND a{i}.sealed = 0 AND ");
-            cmd.Parameters.AddWithValue($"$t{i}", (long)ordered[i].Key);
-            cmd.Parameters.AddWithValue($"$h{i}", ValueHash(ordered[i].Value));
-            cmd.Parameters.AddWithValue($"$v{i}", ordered[i].Value);
         }
         sql.Append("o.id = a0.object_id").Append(privacy).Append(" ORDER BY a0.object_id");
         return sql.ToString();

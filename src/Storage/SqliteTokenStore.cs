@@ -67,7 +67,11 @@ internal sealed partial class SqliteTokenStore : ITokenStore
 
     public void Dispose()
     {
-        lock (gate) connection.Dispose();
+        lock (gate)
+        {
+            DisposeStatements();
+            connection.Dispose();
+        }
     }
 
     private static void CreateEmptyFile(string path)

@@ -65,7 +65,7 @@ internal sealed partial class SoftokenModule
         var store = slot.RequireStore();
         lock (Gate)
         {
-            if (Sessions.OnSlot(slot).Any()) throw new Pkcs11Exception(CKR.CKR_SESSION_EXISTS);
+            if (slot.HasOpenSessions) throw new Pkcs11Exception(CKR.CKR_SESSION_EXISTS);
         }
         CheckPinLength(soPin);
         var record = store.Read();

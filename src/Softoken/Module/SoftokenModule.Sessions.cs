@@ -29,7 +29,7 @@ internal sealed partial class SoftokenModule
             session.EndOperations();
             Objects.RemoveOwnedBy(handle);
             // PKCS #11 5.6: closing the last session of a slot logs the user out.
-            if (!Sessions.OnSlot(session.Slot).Any()) ForgetLogin(session.Slot);
+            if (!session.Slot.HasOpenSessions) ForgetLogin(session.Slot);
         }
     }
 

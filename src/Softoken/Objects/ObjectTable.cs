@@ -12,6 +12,7 @@ internal sealed class ObjectTable
     private readonly Dictionary<(ulong Slot, long Id), ulong> handleByStoreId = [];
     private readonly Dictionary<ulong, (Slot Slot, long Id)> storeIdByHandle = [];
     private ulong lastHandle;
+    private int sessionObjectCount;
 
     public ulong AddSessionObject(Slot slot, ulong ownerSession, AttributeSet attributes)
     {
@@ -19,6 +20,7 @@ internal sealed class ObjectTable
         {
             var handle = ++lastHandle;
             sessionObjects[handle] = new SessionObject(handle, slot, ownerSession, attributes);
+            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
             return handle;
         }
     }
@@ -65,6 +67,7 @@ internal sealed class ObjectTable
         lock (gate)
         {
             if (!sessionObjects.Remove(handle, out var obj)) return false;
+            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
             obj.Attributes.Dispose();
             return true;
         }
@@ -98,16 +101,25 @@ internal sealed class ObjectTable
         lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot && predicate(o.Attributes)).Select(o => o.Handle).ToList();
     }
 
-    /// <summary>Destroys the session objects a closing session created.</summary>
+    /// <summary>Destroys the session objects a closing session created. Takes no lock and allocates nothing when
+    /// the process has no session objects at all (the common case on C_CloseSession).</summary>
     public void RemoveOwnedBy(ulong sessionHandle)
     {
+        if (Volatile.Read(ref sessionObjectCount) == 0) return;
         lock (gate)
         {
-            foreach (var obj in sessionObjects.Values.Where(o => o.OwnerSession == sessionHandle).ToArray())
+            List<SessionObject>? owned = null;
+            foreach (var obj in sessionObjects.Values)
+            {
+                if (obj.OwnerSession == sessionHandle) (owned ??= []).Add(obj);
+            }
+            if (owned is null) return;
+            foreach (var obj in owned)
             {
                 sessionObjects.Remove(obj.Handle);
                 obj.Attributes.Dispose();
             }
+            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
         }
     }
 
@@ -117,6 +129,7 @@ internal sealed class ObjectTable
         {
             foreach (var obj in sessionObjects.Values) obj.Attributes.Dispose();
             sessionObjects.Clear();
+            Volatile.Write(ref sessionObjectCount, 0);
             handleByStoreId.Clear();
             storeIdByHandle.Clear();
         }

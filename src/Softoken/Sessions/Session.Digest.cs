@@ -9,6 +9,11 @@ namespace Softoken.Sessions;
 /// buffer ends the operation.</summary>
 internal sealed partial class Session
 {
+    /// <summary>The engine of the last digest that finished (a finished engine is reset), kept for the next
+    /// C_DigestInit of the same mechanism on this session: creating a platform hash context (a native context, a
+    /// safe handle with a finalizer) cost more than hashing a short message.</summary>
+    private (CKM Mechanism, IDigestEngine Engine)? idleDigest;
+
     public void DigestInit(CKM mechanism, ReadOnlySpan<byte> parameter)
     {
         lock (Gate)
@@ -17,7 +22,17 @@ internal sealed partial class Session
             var row = MechanismRegistry.Get(mechanism);
             if (row.Digest is null) throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
             if (!parameter.IsEmpty) throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID);
-            Digest = new DigestOperation(mechanism, row.Digest());
+            IDigestEngine engine;
+            if (idleDigest is { } idle && idle.Mechanism == mechanism)
+            {
+                engine = idle.Engine;
+                idleDigest = null;
+            }
+            else
+            {
+                engine = row.Digest();
+            }
+            Digest = new DigestOperation(mechanism, engine);
         }
     }
 
@@ -31,15 +46,18 @@ internal sealed partial class Session
         lock (Gate)
         {
             var op = RequireDigest();
+            bool finished = false;
             try
             {
                 if (op.MultiPart) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
                 op.Engine.Update(data);
-                return op.Engine.Finish(destination);
+                int length = op.Engine.Finish(destination);
+                finished = true;
+                return length;
             }
             finally
             {
-                EndDigest();
+                EndDigest(finished);
             }
         }
     }
@@ -67,13 +85,16 @@ internal sealed partial class Session
         lock (Gate)
         {
             var op = RequireDigest();
+            bool finished = false;
             try
             {
-                return op.Engine.Finish(destination);
+                int length = op.Engine.Finish(destination);
+                finished = true;
+                return length;
             }
             finally
             {
-                EndDigest();
+                EndDigest(finished);
             }
         }
     }
@@ -103,9 +124,24 @@ internal sealed partial class Session
 
     private DigestOperation RequireDigest() => Digest ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED);
 
-    private void EndDigest()
+    /// <summary>Ends the digest. A finished engine is reset and becomes the idle one; any other is disposed.</summary>
+    private void EndDigest(bool finished = false)
     {
-        Digest?.Dispose();
+        if (finished && Digest is { } op)
+        {
+            DisposeIdleDigest();
+            idleDigest = (op.Mechanism, op.Engine);
+        }
+        else
+        {
+            Digest?.Dispose();
+        }
         Digest = null;
+    }
+
+    private void DisposeIdleDigest()
+    {
+        idleDigest?.Engine.Dispose();
+        idleDigest = null;
     }
 }

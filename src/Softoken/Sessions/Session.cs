@@ -65,6 +65,7 @@ internal sealed partial class Session
         {
             Digest?.Dispose();
             Digest = null;
+            DisposeIdleDigest();
             Find = null;
             EndCryptoOperations(ulong.MaxValue);
             ContextAuthenticated = false;

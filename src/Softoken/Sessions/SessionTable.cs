@@ -18,10 +18,16 @@ internal sealed class SessionTable
     {
         var session = new Session((ulong)Interlocked.Increment(ref lastHandle), slot, readWrite);
         sessions[session.Handle] = session;
+        slot.SessionOpened();
         return session;
     }
 
-    public bool Remove(ulong handle, out Session? session) => sessions.TryRemove(handle, out session);
+    public bool Remove(ulong handle, out Session? session)
+    {
+        if (!sessions.TryRemove(handle, out session)) return false;
+        session.Slot.SessionClosed();
+        return true;
+    }
 
     public IEnumerable<Session> OnSlot(Slot slot) => sessions.Values.Where(s => s.Slot == slot);
 

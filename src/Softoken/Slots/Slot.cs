@@ -11,6 +11,8 @@ internal sealed class Slot
     public const ulong CryptoSlotId = 1;
     public const ulong KeyStorageSlotId = 2;
 
+    private int openSessions;
+
     public Slot(ulong id, ModuleConfig config, ITokenStore? store)
     {
         Id = id;
@@ -40,6 +42,13 @@ internal sealed class Slot
 
     /// <summary>The master key opened with the empty user PIN on a token that needs no login.</summary>
     internal byte[]? ImplicitMasterKey { get; set; }
+
+    /// <summary>True while a session is open on the slot (kept by <see cref="Sessions.SessionTable"/>).</summary>
+    public bool HasOpenSessions => Volatile.Read(ref openSessions) > 0;
+
+    internal void SessionOpened() => Interlocked.Increment(ref openSessions);
+
+    internal void SessionClosed() => Interlocked.Decrement(ref openSessions);
 
     public ITokenStore RequireStore() => Store ?? throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED);
 
