@@ -86,6 +86,7 @@ internal sealed partial class SoftokenModule
         if (a.Has(CKA.CKA_ALLOWED_MECHANISMS) && !a.UlongArray(CKA.CKA_ALLOWED_MECHANISMS).Contains((ulong)mechanism))
             throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID, "not in CKA_ALLOWED_MECHANISMS");
         if (key.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
-        return a.Clone();
+        // Resolve already handed out a private copy (a snapshot of a session object, a fresh load of a token one).
+        return a;
     }
 }
