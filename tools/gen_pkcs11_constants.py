@@ -33,6 +33,10 @@ EXTRA = {
     "CKM_AES_CFB64": "0x2105UL",
     "CKM_AES_CFB8": "0x2106UL",
     "CKM_AES_CFB128": "0x2107UL",
+    "CKM_IKE2_PRF_PLUS_DERIVE": "0x402EUL",
+    "CKM_IKE_PRF_DERIVE": "0x402FUL",
+    "CKM_IKE1_PRF_DERIVE": "0x4030UL",
+    "CKM_IKE1_EXTENDED_DERIVE": "0x4031UL",
     # PKCS #11 v3.1 (pkcs11t.h): softokn lists them; NSS's installed headers may predate them.
     "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE": "0x56UL",
     "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH": "0x57UL",

@@ -25,6 +25,7 @@ internal static class MechanismRegistry
         IEnumerable<MechanismRow>[] families =
         [
             DigestMechanisms.Rows(),
+            IkeMechanisms.Rows(),
             HmacMechanisms.Rows(),
             PbeMechanisms.Rows(),
             HkdfMechanisms.Rows(),

@@ -106,6 +106,14 @@ internal sealed partial class SoftokenModule
     {
         KeyHandleParameter k => k with { Value = SecretValueOf(session, k.Handle) },
         HkdfParameter h when h.SaltType == HkdfSalt.CKF_HKDF_SALT_KEY => h with { SaltKey = SecretValueOf(session, h.SaltKeyHandle) },
+        IkePrfParameter i when i.Rekey => i with { NewKey = SecretValueOf(session, i.NewKeyHandle) },
+        Ike2PrfPlusParameter i when i.HasSeedKey => i with { SeedKey = SecretValueOf(session, i.SeedKeyHandle) },
+        Ike1PrfParameter i => i with
+        {
+            Gxy = SecretValueOf(session, i.GxyHandle),
+            PreviousKey = i.HasPreviousKey ? SecretValueOf(session, i.PreviousKeyHandle) : null,
+        },
+        Ike1ExtendedParameter i when i.HasGxy => i with { Gxy = SecretValueOf(session, i.GxyHandle) },
         _ => parameter,
     };
 

@@ -33,6 +33,7 @@ internal static unsafe class ParameterDecoder
         KeyDerivationParameterDecoders.Register(decoders);
         TlsParameterDecoders.Register(decoders);
         RsaParameterDecoders.Register(decoders);
+        IkeParameterDecoders.Register(decoders);
         EcParameterDecoders.Register(decoders);
         DhParameterDecoders.Register(decoders);
         CipherParameterDecoders.Register(decoders);
