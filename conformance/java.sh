@@ -35,25 +35,10 @@ step "keytool -genkeypair EC P-256 on the token" \
 
 # A key pair from pkcs11-tool, and a certificate for it signed on the token by OpenSSL's pkcs11 engine, written
 # with the key's CKA_ID: SunPKCS11 pairs key and certificate by CKA_ID.
-ENGINE=$(dpkg -L libengine-pkcs11-openssl 2>/dev/null | grep '/engines-3/pkcs11\.so$' | head -1)
 tool_key_with_cert() {
   cd "$WORK" || return 1
   p11 --login --pin "$PIN" --keypairgen --key-type EC:prime256v1 --label tool-ec --id 7001 || return 1
-  cat >"$WORK/openssl.cnf" <<EOF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = ${ENGINE:-/nonexistent}
-MODULE_PATH = $MODULE
-init = 0
-[req]
-distinguished_name = req_dn
-[req_dn]
-EOF
+  write_engine_conf "$WORK/openssl.cnf"
   OPENSSL_CONF="$WORK/openssl.cnf" bounded openssl req -x509 -new -engine pkcs11 -keyform engine \
     -key "pkcs11:token=Softoken%20Certificate%20DB;id=%70%01;type=private?pin-value=$PIN" \
     -subj "/CN=pkcs11-tool EC" -days 30 -outform DER -out tool-ec.der || return 1

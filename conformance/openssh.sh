@@ -83,25 +83,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 SSHD_PID=""
-stop_sshd() {
-  [ -n "$SSHD_PID" ] || return 0
-  kill "$SSHD_PID" 2>/dev/null
-  local i
-  for i in $(seq 50); do kill -0 "$SSHD_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$SSHD_PID" 2>/dev/null
-  wait "$SSHD_PID" 2>/dev/null
-  SSHD_PID=""
-}
+stop_sshd() { stop_pid "$SSHD_PID"; SSHD_PID=""; }
 on_exit stop_sshd
 
-free_port() {
-  local p i
-  for i in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
-  done
-  return 1
-}
 PORT=$(free_port)
 bounded ssh-keygen -q -t ed25519 -N '' -f "$WORK/host_key"
 cat >"$WORK/sshd_config" <<EOF

@@ -17,24 +17,10 @@ PIN=123456
 TOKEN_URI="pkcs11:token=Softoken%20Certificate%20DB"
 RSA_KEY="$TOKEN_URI;object=tls-rsa;type=private?pin-value=$PIN"
 EC_KEY="$TOKEN_URI;object=tls-ec;type=private?pin-value=$PIN"
-ENGINE=$(dpkg -L libengine-pkcs11-openssl 2>/dev/null | grep '/engines-3/pkcs11\.so$' | head -1)
 
 export OPENSSL_CONF="$WORK/openssl.cnf"
-cat >"$OPENSSL_CONF" <<EOF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = ${ENGINE:-/nonexistent}
-MODULE_PATH = $MODULE
-init = 0
-[req]
-distinguished_name = req_dn
-[req_dn]
-EOF
+write_engine_conf "$OPENSSL_CONF"
+ENGINE=$(dpkg -L libengine-pkcs11-openssl 2>/dev/null | grep '/engines-3/pkcs11\.so$' | head -1)
 
 p11() { bounded pkcs11-tool --module "$MODULE" --slot 2 "$@"; }
 
@@ -134,26 +120,9 @@ step "openssl dgst -sha384 -sign with the token's EC key; openssl verifies" --ex
 
 # --- TLS: s_server with its key on the token, s_client verifying it ----------------------------------------------
 SERVER_PID=""
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill "$SERVER_PID" 2>/dev/null
-  local i
-  for i in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$SERVER_PID" 2>/dev/null
-  wait "$SERVER_PID" 2>/dev/null
-  SERVER_PID=""
-}
+stop_server() { stop_pid "$SERVER_PID"; SERVER_PID=""; }
 on_exit stop_server
 
-# free_port: a TCP port nobody listens on at 127.0.0.1.
-free_port() {
-  local p i
-  for i in $(seq 50); do
-    p=$((20000 + RANDOM % 40000))
-    ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
-  done
-  return 1
-}
 
 # start_server KEYURI CERT ARGS...: openssl s_server in the background (one connection, echoing lines
 # reversed), waiting until it accepts. Runs in this shell so that SERVER_PID stays known to the cleanup.

@@ -137,14 +137,7 @@ step "--write-object a certificate through p11-kit-proxy.so (public object, no l
 # The server runs the module with the same token database (it loads the module itself with --provider, without
 # the module file, so the directory comes from SOFTOKEN_PARAMS).
 SERVER_PID=""
-stop_server() {
-  [ -n "$SERVER_PID" ] || return 0
-  kill "$SERVER_PID" 2>/dev/null
-  local i
-  for i in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$SERVER_PID" 2>/dev/null
-  SERVER_PID=""
-}
+stop_server() { stop_pid "$SERVER_PID"; SERVER_PID=""; }
 on_exit stop_server
 
 start_server() {

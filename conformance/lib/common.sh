@@ -37,6 +37,49 @@ FAILED=0
 EXIT_HOOKS=()
 on_exit() { EXIT_HOOKS+=("$1"); }
 
+# stop_pid PID: ends a background process started by the script (TERM, up to 5 s, then KILL) and reaps it.
+stop_pid() {
+  [ -n "${1:-}" ] || return 0
+  kill "$1" 2>/dev/null
+  local i
+  for i in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  return 0
+}
+
+# free_port: a TCP port nobody listens on at 127.0.0.1.
+free_port() {
+  local p i
+  for i in $(seq 50); do
+    p=$((20000 + RANDOM % 40000))
+    ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# write_engine_conf FILE: an OpenSSL config loading libp11's pkcs11 engine for $MODULE, with a minimal [req]
+# section; the engine path comes from the Debian package.
+write_engine_conf() {
+  local engine
+  engine=$(dpkg -L libengine-pkcs11-openssl 2>/dev/null | grep '/engines-3/pkcs11\.so$' | head -1)
+  cat >"$1" <<EOF
+openssl_conf = openssl_init
+[openssl_init]
+engines = engine_section
+[engine_section]
+pkcs11 = pkcs11_section
+[pkcs11_section]
+engine_id = pkcs11
+dynamic_path = ${engine:-/nonexistent}
+MODULE_PATH = $MODULE
+init = 0
+[req]
+distinguished_name = req_dn
+[req_dn]
+EOF
+}
+
 cleanup() {
   local hook
   for hook in "${EXIT_HOOKS[@]}"; do eval "$hook" || true; done
