@@ -4,20 +4,22 @@ using System.Runtime.InteropServices;
 namespace Softoken.Native.Abi;
 
 /// <summary>Builds the CK_FUNCTION_LIST structures once, in native memory that lives as long as the process
-/// (the module is never unloaded), and the two CK_INTERFACEs "PKCS 11" 3.0 (the default) and 2.40.</summary>
+/// (the module is never unloaded), and the CK_INTERFACEs "PKCS 11" 3.0 (the default, first in the list, so that
+/// 3.0 consumers asking for "PKCS 11" without a version keep the table they know), 3.2 and 2.40.</summary>
 internal static unsafe partial class FunctionTable
 {
     /// <summary>CK_FUNCTION_LIST: CK_VERSION, then the pointers at their natural alignment (packed on Windows).</summary>
     private static readonly int PointerOffset = AbiLayout.Pack == 1 ? sizeof(CK_VERSION) : sizeof(void*);
 
     public static readonly void* Version30 = Build(3, 0, Version30Count);
+    public static readonly void* Version32 = Build(3, 2, Version32Count);
     public static readonly void* Version240 = Build(2, 40, Version240Count);
 
     private static readonly byte* InterfaceName = Utf8("PKCS 11");
 
     public static readonly CK_INTERFACE* Interfaces = BuildInterfaces();
 
-    public const int InterfaceCount = 2;
+    public const int InterfaceCount = 3;
 
     /// <summary>C_GetInterface: a NULL name or version matches any; flags must all be offered.</summary>
     public static CK_INTERFACE* FindInterface(byte* name, CK_VERSION* version, ulong flags)
@@ -46,7 +48,7 @@ internal static unsafe partial class FunctionTable
 
     private static void* Build(byte major, byte minor, int count)
     {
-        var functions = Functions30();
+        var functions = Functions();
         var list = (byte*)NativeMemory.AllocZeroed((nuint)(PointerOffset + count * sizeof(void*)));
         *(CK_VERSION*)list = new CK_VERSION { major = major, minor = minor };
         for (int i = 0; i < count; i++) Unsafe.WriteUnaligned(list + PointerOffset + i * sizeof(void*), (nint)functions[i]);
@@ -57,7 +59,8 @@ internal static unsafe partial class FunctionTable
     {
         var interfaces = (CK_INTERFACE*)NativeMemory.AllocZeroed((nuint)(InterfaceCount * sizeof(CK_INTERFACE)));
         interfaces[0] = new CK_INTERFACE { pInterfaceName = InterfaceName, pFunctionList = Version30, flags = 0 };
-        interfaces[1] = new CK_INTERFACE { pInterfaceName = InterfaceName, pFunctionList = Version240, flags = 0 };
+        interfaces[1] = new CK_INTERFACE { pInterfaceName = InterfaceName, pFunctionList = Version32, flags = 0 };
+        interfaces[2] = new CK_INTERFACE { pInterfaceName = InterfaceName, pFunctionList = Version240, flags = 0 };
         return interfaces;
     }
 

@@ -163,4 +163,18 @@ internal static unsafe class SigningExports
             return Boundary.ToRv(e);
         }
     }
+
+    /// <summary>PKCS #11 v3.2 section 5.15: verification with the signature given at init.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignatureInit", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignatureInit(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hKey, byte* pSignature,
+        CK_ULONG ulSignatureLen) => Boundary.NotSupported();
+
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignature", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignature(CK_ULONG hSession, byte* pData, CK_ULONG ulDataLen) => Boundary.NotSupported();
+
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignatureUpdate", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignatureUpdate(CK_ULONG hSession, byte* pPart, CK_ULONG ulPartLen) => Boundary.NotSupported();
+
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignatureFinal", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignatureFinal(CK_ULONG hSession) => Boundary.NotSupported();
 }
