@@ -63,6 +63,9 @@ internal static class ObjectSchema
         [CKK.CKK_EC] = EcPublic,
         [CKK.CKK_EC_EDWARDS] = EcPublic,
         [CKK.CKK_EC_MONTGOMERY] = EcPublic,
+        // PKCS #11 v3.2 ML-KEM public key: the encapsulation key and its parameter set.
+        [CKK.CKK_ML_KEM] = [(CKA.CKA_PARAMETER_SET, Fixed | Required), (CKA.CKA_VALUE, Fixed | Required | Generated),
+            (CKA.CKA_ENCAPSULATE, Changeable), (CKA.CKA_ENCAPSULATE_TEMPLATE, Changeable)],
     }.ToFrozenDictionary();
 
     private static (CKA, AttributeRule)[] EcPublic =>
@@ -89,6 +92,11 @@ internal static class ObjectSchema
         [CKK.CKK_EC] = EcPrivate,
         [CKK.CKK_EC_EDWARDS] = EcPrivate,
         [CKK.CKK_EC_MONTGOMERY] = EcPrivate,
+        // ML-KEM private key: the decapsulation key and the seed d || z it was expanded from; either may be given
+        // on C_CreateObject (MlKemKeys.CompleteCreated fills CKA_VALUE from the seed and checks the two agree).
+        [CKK.CKK_ML_KEM] = [(CKA.CKA_PARAMETER_SET, Fixed | Required), (CKA.CKA_VALUE, Fixed | Secret | Generated),
+            (CKA.CKA_SEED, Fixed | Secret | Generated), (CKA.CKA_DECAPSULATE, Changeable),
+            (CKA.CKA_DECAPSULATE_TEMPLATE, Changeable)],
     }.ToFrozenDictionary();
 
     private static readonly (CKA, AttributeRule)[] Data =

@@ -64,7 +64,6 @@ public sealed class MechanismListTests(ITestOutputHelper output)
         "slot2:CKM_NSS_IKE1_APP_B_PRF_DERIVE", "slot1:CKM_NSS_KYBER_KEY_PAIR_GEN", "slot2:CKM_NSS_KYBER_KEY_PAIR_GEN",
         "slot1:CKM_NSS_KYBER", "slot2:CKM_NSS_KYBER", "slot1:CKM_NSS_ML_KEM_KEY_PAIR_GEN",
         "slot2:CKM_NSS_ML_KEM_KEY_PAIR_GEN", "slot1:CKM_NSS_ML_KEM", "slot2:CKM_NSS_ML_KEM",
-        "slot1:CKM_ML_KEM_KEY_PAIR_GEN", "slot2:CKM_ML_KEM_KEY_PAIR_GEN", "slot1:CKM_ML_KEM", "slot2:CKM_ML_KEM",
     ];
 
     private static IEnumerable<(SlotSet Slot, MechanismRow Row)> Listed() =>
