@@ -56,7 +56,6 @@ internal static class Pkcs11Functions
         "C_MessageSignInit", "C_SignMessage", "C_SignMessageBegin", "C_SignMessageNext", "C_MessageSignFinal",
         "C_MessageVerifyInit", "C_VerifyMessage", "C_VerifyMessageBegin", "C_VerifyMessageNext",
         "C_MessageVerifyFinal",
-        "C_VerifySignatureInit", "C_VerifySignature", "C_VerifySignatureUpdate", "C_VerifySignatureFinal",
         "C_GetSessionValidationFlags", "C_AsyncComplete", "C_AsyncGetID", "C_AsyncJoin", "C_WrapKeyAuthenticated",
         "C_UnwrapKeyAuthenticated",
     ];
