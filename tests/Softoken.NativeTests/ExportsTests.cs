@@ -32,20 +32,24 @@ public sealed class ExportsTests(ModuleFixture fixture) : ModuleTest(fixture)
         Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Raw.Call("C_GetFunctionList", 0));
 
     [Fact]
-    public void GetInterfaceListOffersPkcs11Version30ThenVersion32ThenVersion240()
+    public void GetInterfaceListOffersPkcs11Version30ThenVersion32ThenVersion240ThenNssKem()
     {
         using var count = NativeBuffer.Ulong(0);
         Assert.Equal(CKR.CKR_OK, Raw.Call("C_GetInterfaceList", 0, count.Address));
-        Assert.Equal(3UL, count.ReadUlong());
+        Assert.Equal(4UL, count.ReadUlong());
 
-        using var list = new NativeBuffer(3 * InterfaceSize);
+        using var list = new NativeBuffer(4 * InterfaceSize);
         Assert.Equal(CKR.CKR_OK, Raw.Call("C_GetInterfaceList", list.Address, count.Address));
-        Assert.Equal(3UL, count.ReadUlong());
-        for (int i = 0; i < 3; i++)
+        Assert.Equal(4UL, count.ReadUlong());
+        for (int i = 0; i < 4; i++)
         {
-            Assert.Equal("PKCS 11", Marshal.PtrToStringUTF8(list.ReadPointer(i * InterfaceSize)));
+            Assert.Equal(i < 3 ? "PKCS 11" : "Vendor NSS KEM Interface", Marshal.PtrToStringUTF8(list.ReadPointer(i * InterfaceSize)));
             Assert.Equal(0UL, list.ReadUlong(i * InterfaceSize + 16));
         }
+        var kem = list.ReadPointer(3 * InterfaceSize + 8);
+        Assert.Equal(new byte[] { 1, 0 }, new[] { Marshal.ReadByte(kem), Marshal.ReadByte(kem, 1) });
+        Assert.NotEqual(IntPtr.Zero, Marshal.ReadIntPtr(kem, 8));
+        Assert.NotEqual(IntPtr.Zero, Marshal.ReadIntPtr(kem, 16));
         AssertFunctionList(list.ReadPointer(8), 3, 0, Pkcs11Functions.Version30Count);
         AssertFunctionList(list.ReadPointer(InterfaceSize + 8), 3, 2, Pkcs11Functions.Version32Count);
         AssertFunctionList(list.ReadPointer(2 * InterfaceSize + 8), 2, 40, Pkcs11Functions.Version240Count);
@@ -54,10 +58,10 @@ public sealed class ExportsTests(ModuleFixture fixture) : ModuleTest(fixture)
     [Fact]
     public void GetInterfaceListFollowsTheOutputBufferConvention()
     {
-        using var count = NativeBuffer.Ulong(2);
-        using var list = new NativeBuffer(3 * InterfaceSize, NativeBuffer.Canary);
+        using var count = NativeBuffer.Ulong(3);
+        using var list = new NativeBuffer(4 * InterfaceSize, NativeBuffer.Canary);
         Assert.Equal(CKR.CKR_BUFFER_TOO_SMALL, Raw.Call("C_GetInterfaceList", list.Address, count.Address));
-        Assert.Equal(3UL, count.ReadUlong());
+        Assert.Equal(4UL, count.ReadUlong());
         Assert.All(list.Read(), b => Assert.Equal(NativeBuffer.Canary, b));
         Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Raw.Call("C_GetInterfaceList", list.Address, 0));
         Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Raw.Call("C_GetInterfaceList", 0, 0));

@@ -29,45 +29,55 @@ internal static class MlKemKeys
 
     public static IReadOnlyList<MlKemParameterSet> All { get; } = [MlKem512, MlKem768, MlKem1024];
 
-    /// <summary>The parameter set a CKA_PARAMETER_SET value names; an unknown value is
-    /// <paramref name="invalid"/> (CKR_TEMPLATE_INCONSISTENT in a template, CKR_KEY_TYPE_INCONSISTENT on a key).</summary>
+    /// <summary>The parameter set a CKA_PARAMETER_SET value names (NSS's CKP_NSS_ML_KEM_768 is ML-KEM-768, as in
+    /// softokn); an unknown value is <paramref name="invalid"/> (CKR_TEMPLATE_INCONSISTENT in a template,
+    /// CKR_KEY_TYPE_INCONSISTENT on a key).</summary>
     public static MlKemParameterSet Parse(ulong value, CKR invalid) =>
-        All.FirstOrDefault(p => (ulong)p.Value == value) ?? throw new Pkcs11Exception(invalid, "CKA_PARAMETER_SET");
+        value == (ulong)CKP.CKP_NSS_ML_KEM_768 ? MlKem768
+            : All.FirstOrDefault(p => (ulong)p.Value == value) ?? throw new Pkcs11Exception(invalid, "CKA_PARAMETER_SET");
 
-    /// <summary>The parameter set of a key object.</summary>
+    /// <summary>The parameter-set value of a key or template: CKA_PARAMETER_SET, else NSS's older
+    /// CKA_NSS_PARAMETER_SET.</summary>
+    public static ulong? ParameterSetValue(AttributeSet attributes) =>
+        attributes.Ulong(CKA.CKA_PARAMETER_SET) ?? attributes.Ulong(CKA.CKA_NSS_PARAMETER_SET);
+
+    /// <summary>The parameter set of a key object (CKK_ML_KEM, or NSS's CKK_NSS_ML_KEM).</summary>
     public static MlKemParameterSet Of(AttributeSet key)
     {
-        KeyChecks.RequireType(key, CKK.CKK_ML_KEM);
-        var value = key.Ulong(CKA.CKA_PARAMETER_SET) ?? throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT, "CKA_PARAMETER_SET");
+        KeyChecks.RequireType(key, CKK.CKK_ML_KEM, CKK.CKK_NSS_ML_KEM);
+        var value = ParameterSetValue(key) ?? throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT, "CKA_PARAMETER_SET");
         return Parse(value, CKR.CKR_KEY_TYPE_INCONSISTENT);
     }
 
-    /// <summary>CKM_ML_KEM_KEY_PAIR_GEN: CKA_PARAMETER_SET from the public template (or the private one).</summary>
+    /// <summary>CKM_ML_KEM_KEY_PAIR_GEN and CKM_NSS_ML_KEM_KEY_PAIR_GEN: the parameter set from the public template
+    /// (or the private one); the key type CKK_ML_KEM unless the templates ask for NSS's CKK_NSS_ML_KEM.</summary>
     public static KeyPairMaterial Generate(KeyPairRequest request)
     {
-        var value = request.PublicTemplate.Ulong(CKA.CKA_PARAMETER_SET) ?? request.PrivateTemplate.Ulong(CKA.CKA_PARAMETER_SET)
+        var value = ParameterSetValue(request.PublicTemplate) ?? ParameterSetValue(request.PrivateTemplate)
             ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, "CKA_PARAMETER_SET");
         var set = Parse(value, CKR.CKR_TEMPLATE_INCONSISTENT);
-        if (request.PrivateTemplate.Ulong(CKA.CKA_PARAMETER_SET) is { } other && other != value)
+        if (ParameterSetValue(request.PrivateTemplate) is { } other && other != value)
             throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT, "CKA_PARAMETER_SET");
+        var type = (request.PublicTemplate.KeyType ?? request.PrivateTemplate.KeyType) == CKK.CKK_NSS_ML_KEM ? CKK.CKK_NSS_ML_KEM : CKK.CKK_ML_KEM;
         var generator = new MLKemKeyPairGenerator();
         generator.Init(new MLKemKeyGenerationParameters(BouncyRandom.For(request.Random), set.Bouncy));
         var pair = generator.GenerateKeyPair();
         var privateKey = (MLKemPrivateKeyParameters)pair.Private;
-        return Build(set, ((MLKemPublicKeyParameters)pair.Public).GetEncoded(), privateKey.GetEncoded(), privateKey.GetSeed());
+        return Build(type, value, ((MLKemPublicKeyParameters)pair.Public).GetEncoded(), privateKey.GetEncoded(), privateKey.GetSeed());
     }
 
-    /// <summary>The two halves of a key pair; CKA_ID is SHA-1 of the encapsulation key, as NSS names its keys.</summary>
-    public static KeyPairMaterial Build(MlKemParameterSet set, byte[] ek, byte[] dk, byte[]? seed)
+    /// <summary>The two halves of a key pair; CKA_PARAMETER_SET keeps the value the caller named; CKA_ID is SHA-1 of the
+    /// encapsulation key, as NSS names its keys.</summary>
+    private static KeyPairMaterial Build(CKK type, ulong parameterSet, byte[] ek, byte[] dk, byte[]? seed)
     {
         var pub = new AttributeSet();
-        pub.SetUlong(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_ML_KEM);
-        pub.SetUlong(CKA.CKA_PARAMETER_SET, (ulong)set.Value);
+        pub.SetUlong(CKA.CKA_KEY_TYPE, (ulong)type);
+        pub.SetUlong(CKA.CKA_PARAMETER_SET, parameterSet);
         pub.Set(CKA.CKA_VALUE, (byte[])ek.Clone());
         pub.Set(CKA.CKA_ID, KeyChecks.Sha1Id(ek));
         var priv = new AttributeSet();
-        priv.SetUlong(CKA.CKA_KEY_TYPE, (ulong)CKK.CKK_ML_KEM);
-        priv.SetUlong(CKA.CKA_PARAMETER_SET, (ulong)set.Value);
+        priv.SetUlong(CKA.CKA_KEY_TYPE, (ulong)type);
+        priv.SetUlong(CKA.CKA_PARAMETER_SET, parameterSet);
         priv.Set(CKA.CKA_VALUE, dk);
         if (seed is not null) priv.Set(CKA.CKA_SEED, seed);
         priv.Set(CKA.CKA_ID, KeyChecks.Sha1Id(ek));
@@ -144,7 +154,7 @@ internal static class MlKemKeys
     /// must produce that value: CKR_ATTRIBUTE_VALUE_INVALID otherwise).</summary>
     public static void CompleteCreated(AttributeSet key)
     {
-        var set = Parse(key.Ulong(CKA.CKA_PARAMETER_SET) ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, "CKA_PARAMETER_SET"),
+        var set = Parse(ParameterSetValue(key) ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, "CKA_PARAMETER_SET"),
             CKR.CKR_ATTRIBUTE_VALUE_INVALID);
         if (key.Class == CKO.CKO_PUBLIC_KEY)
         {

@@ -20,6 +20,13 @@ public sealed class MlKemTests(ModuleFixture fixture) : PublicKeyTest(fixture)
     private const ulong CKP_ML_KEM_512 = 1, CKP_ML_KEM_768 = 2, CKP_ML_KEM_1024 = 3;
     private const ulong Untouched = 0xDEADBEEF;
 
+    // NSS's vendor values (lib/util/pkcs11n.h): CKM_NSS + 48 / + 49, CKK_NSS + 6, CKA_NSS + 40, CKP_NSS + 2.
+    private const CKM CKM_NSS_ML_KEM_KEY_PAIR_GEN = (CKM)0xCE534380;
+    private const CKM CKM_NSS_ML_KEM = (CKM)0xCE534381;
+    private const CKK CKK_NSS_ML_KEM = (CKK)0xCE534356;
+    private const CKA CKA_NSS_PARAMETER_SET = (CKA)0xCE534378;
+    private const ulong CKP_NSS_ML_KEM_768 = 0xCE534352;
+
     /// <summary>CK_FUNCTION_LIST_3_2 entries: 1 + the index of the function in the 3.2 list.</summary>
     private static IntPtr Function32(string name)
     {
@@ -309,6 +316,53 @@ public sealed class MlKemTests(ModuleFixture fixture) : PublicKeyTest(fixture)
         Assert.Equal(secret, Bytes(session, Handle(receiver), CKA.CKA_VALUE));
     }
 
+    /// <summary>NSS's path: a CKK_NSS_ML_KEM pair from CKM_NSS_ML_KEM_KEY_PAIR_GEN with CKA_NSS_PARAMETER_SET, and
+    /// CK_NSS_KEM_FUNCTIONS.C_Encapsulate / C_Decapsulate (their own argument order) from the "Vendor NSS KEM
+    /// Interface"; the same keys work with the standard C_DecapsulateKey.</summary>
+    [Fact]
+    public void NssVendorKemInterfaceEncapsulatesAndDecapsulates()
+    {
+        using var nameBuffer = NativeBuffer.Utf8("Vendor NSS KEM Interface");
+        using var result = new NativeBuffer(8);
+        Assert.Equal(CKR.CKR_OK, Raw.Call("C_GetInterface", nameBuffer.Address, 0, result.Address, 0));
+        var functions = Marshal.ReadIntPtr(result.ReadPointer(), 8);
+        IntPtr encapsulate = Marshal.ReadIntPtr(functions, 8), decapsulate = Marshal.ReadIntPtr(functions, 16);
+
+        var session = Session();
+        session.GenerateKeyPair(Mech(CKM_NSS_ML_KEM_KEY_PAIR_GEN),
+            [A(CKA.CKA_TOKEN, false), A(CKA.CKA_KEY_TYPE, CKK_NSS_ML_KEM), A(CKA_NSS_PARAMETER_SET, CKP_NSS_ML_KEM_768)],
+            [A(CKA.CKA_TOKEN, false), A(CKA.CKA_KEY_TYPE, CKK_NSS_ML_KEM)], out var pub, out var priv);
+        Assert.Equal((ulong)CKK_NSS_ML_KEM, Ulong(session, priv, CKA.CKA_KEY_TYPE));
+        Assert.Equal(1184, Bytes(session, pub, CKA.CKA_VALUE).Length);
+
+        using var template = SecretTemplate();
+        using var attributes = AttributeArray(template);
+        using var parameter = NativeBuffer.Ulong(CKP_NSS_ML_KEM_768);
+        using var m = Mechanism(CKM_NSS_ML_KEM);
+        m.WriteUlong(8, (ulong)parameter.Address);
+        m.WriteUlong(16, 8);
+        using var ciphertext = new NativeBuffer(1088);
+        using var length = NativeBuffer.Ulong(1088);
+        using var sender = NativeBuffer.Ulong(Untouched);
+        nuint s = (nuint)session.SessionId;
+        Assert.Equal(CKR.CKR_OK, RawModule.CallPointer(encapsulate, s, m.Address, (nuint)pub.ObjectId, attributes.Address,
+            (nuint)template.Count, sender.Address, ciphertext.Address, length.Address));
+        Assert.Equal(1088UL, length.ReadUlong());
+        using var receiver = NativeBuffer.Ulong(Untouched);
+        Assert.Equal(CKR.CKR_OK, RawModule.CallPointer(decapsulate, s, m.Address, (nuint)priv.ObjectId, ciphertext.Address, 1088,
+            attributes.Address, (nuint)template.Count, receiver.Address));
+        var secret = Bytes(session, Handle(sender.ReadUlong()), CKA.CKA_VALUE);
+        Assert.Equal(secret, Bytes(session, Handle(receiver.ReadUlong()), CKA.CKA_VALUE));
+        var (rv, standard) = Decapsulate(session, priv.ObjectId, ciphertext.Read(), template);
+        Assert.Equal(CKR.CKR_OK, rv);
+        Assert.Equal(secret, Bytes(session, Handle(standard), CKA.CKA_VALUE));
+
+        // A parameter naming another parameter set than the key's is refused.
+        parameter.WriteUlong(0, CKP_ML_KEM_512);
+        Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID, RawModule.CallPointer(decapsulate, s, m.Address, (nuint)priv.ObjectId,
+            ciphertext.Address, 1088, attributes.Address, (nuint)template.Count, receiver.Address));
+    }
+
     [Fact]
     public void MechanismsAreListedOnBothSlotsWithTheirFlags()
     {
@@ -317,6 +371,8 @@ public sealed class MlKemTests(ModuleFixture fixture) : PublicKeyTest(fixture)
             var mechanisms = slot.GetMechanismList();
             Assert.Contains(CKM_ML_KEM, mechanisms);
             Assert.Contains(CKM_ML_KEM_KEY_PAIR_GEN, mechanisms);
+            Assert.Contains(CKM_NSS_ML_KEM, mechanisms);
+            Assert.Contains(CKM_NSS_ML_KEM_KEY_PAIR_GEN, mechanisms);
         }
         const ulong CKF_ENCAPSULATE = 0x10000000, CKF_DECAPSULATE = 0x20000000;
         Assert.Equal(CKF_ENCAPSULATE | CKF_DECAPSULATE, CryptoSlot.GetMechanismInfo(CKM_ML_KEM).MechanismFlags.Flags);

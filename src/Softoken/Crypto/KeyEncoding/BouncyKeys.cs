@@ -36,6 +36,7 @@ internal static class BouncyKeys
                 return curve == EcCurves.X25519 ? new X25519PrivateKeyParameters(scalar) : new X448PrivateKeyParameters(scalar);
             }
             case CKK.CKK_ML_KEM:
+            case CKK.CKK_NSS_ML_KEM:
                 return MlKemKeys.Private(key);
             default:
                 throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "no PKCS #8 form for " + key.KeyType);
@@ -71,6 +72,7 @@ internal static class BouncyKeys
                 return curve == EcCurves.X25519 ? new X25519PublicKeyParameters(point) : new X448PublicKeyParameters(point);
             }
             case CKK.CKK_ML_KEM:
+            case CKK.CKK_NSS_ML_KEM:
                 return MlKemKeys.Public(key);
             default:
                 throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT, "no SubjectPublicKeyInfo form for " + key.KeyType);

@@ -68,7 +68,8 @@ internal static class PublicKeyDerivation
                 break;
             }
             case CKK.CKK_ML_KEM:
-                pub.SetUlong(CKA.CKA_PARAMETER_SET, (ulong)MlKemKeys.Of(privateKey).Value);
+            case CKK.CKK_NSS_ML_KEM:
+                pub.SetUlong(CKA.CKA_PARAMETER_SET, MlKemKeys.ParameterSetValue(privateKey) ?? (ulong)MlKemKeys.Of(privateKey).Value);
                 pub.Set(CKA.CKA_VALUE, MlKemKeys.Public(privateKey).GetEncoded());
                 break;
             default:
