@@ -138,6 +138,10 @@ public sealed class MlKemTests(ModuleFixture fixture) : PublicKeyTest(fixture)
         Assert.True(Bool(session, priv, CKA_DECAPSULATE));
         Assert.True(Unreadable(session, priv, CKA.CKA_VALUE));
         Assert.True(Unreadable(session, priv, CKA_SEED));
+        // CKA_PUBLIC_KEY_INFO of both halves: a SubjectPublicKeyInfo whose BIT STRING is the encapsulation key.
+        var ek = Bytes(session, pub, CKA.CKA_VALUE);
+        Assert.True(Bytes(session, pub, CKA.CKA_PUBLIC_KEY_INFO).AsSpan().EndsWith(ek));
+        Assert.Equal(Bytes(session, pub, CKA.CKA_PUBLIC_KEY_INFO), Bytes(session, priv, CKA.CKA_PUBLIC_KEY_INFO));
 
         using var template = SecretTemplate();
         var (rv, length, ciphertext, sender) = Encapsulate(session, pub.ObjectId, template, ciphertextLength);
@@ -361,6 +365,37 @@ public sealed class MlKemTests(ModuleFixture fixture) : PublicKeyTest(fixture)
         parameter.WriteUlong(0, CKP_ML_KEM_512);
         Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID, RawModule.CallPointer(decapsulate, s, m.Address, (nuint)priv.ObjectId,
             ciphertext.Address, 1088, attributes.Address, (nuint)template.Count, receiver.Address));
+    }
+
+    /// <summary>C_WrapKey gives the private key as PKCS #8 (BouncyCastle reads it as ML-KEM-768: OID
+    /// 2.16.840.1.101.3.4.4.2) and C_UnwrapKey makes a sensitive key that decapsulates.</summary>
+    [Fact]
+    public void PrivateKeyWrapsAsPkcs8AndUnwrapsIntoAWorkingKey()
+    {
+        var session = Session();
+        var kek = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var wrappingKey = session.CreateObject([
+            A(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY), A(CKA.CKA_KEY_TYPE, CKK.CKK_AES), A(CKA.CKA_TOKEN, false), A(CKA.CKA_VALUE, kek),
+            A(CKA.CKA_WRAP, true), A(CKA.CKA_UNWRAP, true), A(CKA.CKA_ENCRYPT, false), A(CKA.CKA_DECRYPT, false)]);
+        var (pub, priv) = MlKem(session, CKP_ML_KEM_768, extractable: true);
+        var wrapped = session.WrapKey(Mech(CKM.CKM_AES_KEY_WRAP_PAD), wrappingKey, priv);
+
+        var engine = new Org.BouncyCastle.Crypto.Engines.AesWrapEngine();
+        engine.Init(false, new Org.BouncyCastle.Crypto.Parameters.KeyParameter(kek));
+        var padded = engine.Unwrap(wrapped, 0, wrapped.Length);
+        var pkcs8 = padded[..^padded[^1]];
+        var info = Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo.GetInstance(pkcs8);
+        Assert.Equal("2.16.840.1.101.3.4.4.2", info.PrivateKeyAlgorithm.Algorithm.Id);
+
+        var unwrapped = session.UnwrapKey(Mech(CKM.CKM_AES_KEY_WRAP_PAD), wrappingKey, wrapped, [
+            A(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), A(CKA.CKA_KEY_TYPE, CKK_ML_KEM), A(CKA.CKA_TOKEN, false), A(CKA.CKA_SENSITIVE, true)]);
+        Assert.Equal(CKP_ML_KEM_768, Ulong(session, unwrapped, CKA_PARAMETER_SET));
+        Assert.True(Unreadable(session, unwrapped, CKA.CKA_VALUE));
+        using var template = SecretTemplate();
+        var (_, _, ciphertext, sender) = Encapsulate(session, pub.ObjectId, template, 1088);
+        var (rv, receiver) = Decapsulate(session, unwrapped.ObjectId, ciphertext, template);
+        Assert.Equal(CKR.CKR_OK, rv);
+        Assert.Equal(Bytes(session, Handle(sender), CKA.CKA_VALUE), Bytes(session, Handle(receiver), CKA.CKA_VALUE));
     }
 
     [Fact]
