@@ -40,6 +40,30 @@ EXTRA = {
     # PKCS #11 v3.1 (pkcs11t.h): softokn lists them; NSS's installed headers may predate them.
     "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE": "0x56UL",
     "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH": "0x57UL",
+    # PKCS #11 v3.2 (OASIS pkcs11t.h): ML-KEM (FIPS 203) and the attributes of the encapsulation functions.
+    "CKA_PARAMETER_SET": "0x61DUL",
+    "CKA_ENCAPSULATE_TEMPLATE": "0x62AUL",
+    "CKA_DECAPSULATE_TEMPLATE": "0x62BUL",
+    "CKA_ENCAPSULATE": "0x633UL",
+    "CKA_DECAPSULATE": "0x634UL",
+    "CKA_SEED": "0x637UL",
+    "CKK_ML_KEM": "0x49UL",
+    "CKM_ML_KEM_KEY_PAIR_GEN": "0xFUL",
+    "CKM_ML_KEM": "0x17UL",
+    "CKP_ML_KEM_512": "0x1UL",
+    "CKP_ML_KEM_768": "0x2UL",
+    "CKP_ML_KEM_1024": "0x3UL",
+    # NSS's vendor KEM constants (lib/util/pkcs11n.h of NSS 3.97 and later; 3.87's copy predates them).
+    "CKK_NSS_KYBER": "(CKK_NSS + 5)",
+    "CKK_NSS_ML_KEM": "(CKK_NSS + 6)",
+    "CKA_NSS_PARAMETER_SET": "(CKA_NSS + 40)",
+    "CKM_NSS_KYBER_KEY_PAIR_GEN": "(CKM_NSS + 45)",
+    "CKM_NSS_KYBER": "(CKM_NSS + 46)",
+    "CKM_NSS_ML_KEM_KEY_PAIR_GEN": "(CKM_NSS + 48)",
+    "CKM_NSS_ML_KEM": "(CKM_NSS + 49)",
+    "CKP_NSS": "(CKM_VENDOR_DEFINED | NSSCK_VENDOR_NSS)",
+    "CKP_NSS_KYBER_768_ROUND3": "(CKP_NSS + 1)",
+    "CKP_NSS_ML_KEM_768": "(CKP_NSS + 2)",
 }
 
 defs = {}

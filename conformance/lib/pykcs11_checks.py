@@ -13,11 +13,12 @@ import PyKCS11
 from PyKCS11 import LowLevel
 
 # PyKCS11 1.5 (Debian 12) names only the mechanisms it knows and raises KeyError for others in getMechanismList.
-# Softoken lists, like softokn 3.1xx, PKCS #11 3.0/3.1 mechanisms newer than that table: name them the way a PyKCS11
-# user would have to.
+# Softoken lists, like softokn 3.1xx, PKCS #11 3.0/3.1/3.2 mechanisms newer than that table: name them the way a
+# PyKCS11 user would have to.
 for _value, _name in [(0x56, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE"), (0x57, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH"),
                       (0x402E, "CKM_IKE2_PRF_PLUS_DERIVE"), (0x402F, "CKM_IKE_PRF_DERIVE"),
-                      (0x4030, "CKM_IKE1_PRF_DERIVE"), (0x4031, "CKM_IKE1_EXTENDED_DERIVE")]:
+                      (0x4030, "CKM_IKE1_PRF_DERIVE"), (0x4031, "CKM_IKE1_EXTENDED_DERIVE"),
+                      (0xF, "CKM_ML_KEM_KEY_PAIR_GEN"), (0x17, "CKM_ML_KEM")]:
     PyKCS11.CKM.setdefault(_value, _name)
     PyKCS11.CKM.setdefault(_name, _value)
 from PyKCS11.LowLevel import (CKA_APPLICATION, CKA_CLASS, CKA_DECRYPT, CKA_DERIVE, CKA_EC_PARAMS, CKA_EC_POINT,

@@ -5,15 +5,15 @@ using Softoken.NativeTests.Infrastructure;
 namespace Softoken.NativeTests;
 
 /// <summary>Issue 2, item 5: C_GetFunctionList (2.40), C_GetInterfaceList / C_GetInterface ("PKCS 11" 3.0, the
-/// default, and 2.40), every function present, and what the functions later issues implement answer now.</summary>
+/// default, 3.2 and 2.40), every function present, and what the functions later issues implement answer now.</summary>
 public sealed class ExportsTests(ModuleFixture fixture) : ModuleTest(fixture)
 {
     private const int InterfaceSize = 24;
 
     [Fact]
-    public void EveryFunctionOfThe30ListIsExportedByName()
+    public void EveryFunctionOfThe32ListIsExportedByName()
     {
-        Assert.Equal(92, Pkcs11Functions.All.Length);
+        Assert.Equal(104, Pkcs11Functions.All.Length);
         foreach (var (name, _) in Pkcs11Functions.All)
         {
             Assert.True(Raw.TryGetExport(name, out var address) && address != IntPtr.Zero, $"{name} is not exported");
@@ -32,31 +32,36 @@ public sealed class ExportsTests(ModuleFixture fixture) : ModuleTest(fixture)
         Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Raw.Call("C_GetFunctionList", 0));
 
     [Fact]
-    public void GetInterfaceListOffersPkcs11Version30ThenVersion240()
+    public void GetInterfaceListOffersPkcs11Version30ThenVersion32ThenVersion240ThenNssKem()
     {
         using var count = NativeBuffer.Ulong(0);
         Assert.Equal(CKR.CKR_OK, Raw.Call("C_GetInterfaceList", 0, count.Address));
-        Assert.Equal(2UL, count.ReadUlong());
+        Assert.Equal(4UL, count.ReadUlong());
 
-        using var list = new NativeBuffer(2 * InterfaceSize);
+        using var list = new NativeBuffer(4 * InterfaceSize);
         Assert.Equal(CKR.CKR_OK, Raw.Call("C_GetInterfaceList", list.Address, count.Address));
-        Assert.Equal(2UL, count.ReadUlong());
-        for (int i = 0; i < 2; i++)
+        Assert.Equal(4UL, count.ReadUlong());
+        for (int i = 0; i < 4; i++)
         {
-            Assert.Equal("PKCS 11", Marshal.PtrToStringUTF8(list.ReadPointer(i * InterfaceSize)));
+            Assert.Equal(i < 3 ? "PKCS 11" : "Vendor NSS KEM Interface", Marshal.PtrToStringUTF8(list.ReadPointer(i * InterfaceSize)));
             Assert.Equal(0UL, list.ReadUlong(i * InterfaceSize + 16));
         }
-        AssertFunctionList(list.ReadPointer(8), 3, 0, Pkcs11Functions.All.Length);
-        AssertFunctionList(list.ReadPointer(InterfaceSize + 8), 2, 40, Pkcs11Functions.Version240Count);
+        var kem = list.ReadPointer(3 * InterfaceSize + 8);
+        Assert.Equal(new byte[] { 1, 0 }, new[] { Marshal.ReadByte(kem), Marshal.ReadByte(kem, 1) });
+        Assert.NotEqual(IntPtr.Zero, Marshal.ReadIntPtr(kem, 8));
+        Assert.NotEqual(IntPtr.Zero, Marshal.ReadIntPtr(kem, 16));
+        AssertFunctionList(list.ReadPointer(8), 3, 0, Pkcs11Functions.Version30Count);
+        AssertFunctionList(list.ReadPointer(InterfaceSize + 8), 3, 2, Pkcs11Functions.Version32Count);
+        AssertFunctionList(list.ReadPointer(2 * InterfaceSize + 8), 2, 40, Pkcs11Functions.Version240Count);
     }
 
     [Fact]
     public void GetInterfaceListFollowsTheOutputBufferConvention()
     {
-        using var count = NativeBuffer.Ulong(1);
-        using var list = new NativeBuffer(2 * InterfaceSize, NativeBuffer.Canary);
+        using var count = NativeBuffer.Ulong(3);
+        using var list = new NativeBuffer(4 * InterfaceSize, NativeBuffer.Canary);
         Assert.Equal(CKR.CKR_BUFFER_TOO_SMALL, Raw.Call("C_GetInterfaceList", list.Address, count.Address));
-        Assert.Equal(2UL, count.ReadUlong());
+        Assert.Equal(4UL, count.ReadUlong());
         Assert.All(list.Read(), b => Assert.Equal(NativeBuffer.Canary, b));
         Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Raw.Call("C_GetInterfaceList", list.Address, 0));
         Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Raw.Call("C_GetInterfaceList", 0, 0));
@@ -66,6 +71,7 @@ public sealed class ExportsTests(ModuleFixture fixture) : ModuleTest(fixture)
     public void GetInterfaceByNameAndVersion()
     {
         Assert.Equal((3, 0, 92), Interface("PKCS 11", (3, 0)));
+        Assert.Equal((3, 2, 104), Interface("PKCS 11", (3, 2)));
         Assert.Equal((2, 40, 68), Interface("PKCS 11", (2, 40)));
     }
 
@@ -83,6 +89,7 @@ public sealed class ExportsTests(ModuleFixture fixture) : ModuleTest(fixture)
     [InlineData("Vendor NSS", 3, 0)]
     [InlineData("PKCS 11", 2, 20)]
     [InlineData("PKCS 11", 3, 1)]
+    [InlineData("PKCS 11", 3, 3)]
     public void GetInterfaceWithUnknownNameOrVersionIsArgumentsBad(string name, byte major, byte minor)
     {
         using var nameBuffer = NativeBuffer.Utf8(name);
@@ -185,12 +192,17 @@ public sealed class ExportsTests(ModuleFixture fixture) : ModuleTest(fixture)
         Assert.Equal("PKCS 11", Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(iface)));
         var list = Marshal.ReadIntPtr(iface, 8);
         int major = Marshal.ReadByte(list), minor = Marshal.ReadByte(list, 1);
-        int functions = major == 3 ? Pkcs11Functions.All.Length : Pkcs11Functions.Version240Count;
+        int functions = (major, minor) switch
+        {
+            (3, 2) => Pkcs11Functions.Version32Count,
+            (3, 0) => Pkcs11Functions.Version30Count,
+            _ => Pkcs11Functions.Version240Count,
+        };
         AssertFunctionList(list, major, minor, functions);
         return (major, minor, functions);
     }
 
-    /// <summary>A CK_FUNCTION_LIST[_3_0]: the version, then one pointer per function, each the export of the same
+    /// <summary>A CK_FUNCTION_LIST[_3_0|_3_2]: the version, then one pointer per function, each the export of the same
     /// name.</summary>
     private static void AssertFunctionList(IntPtr list, int major, int minor, int count)
     {

@@ -2,15 +2,17 @@ using Softoken.Native.Exports;
 
 namespace Softoken.Native.Abi;
 
-/// <summary>The function lists, in the order of the specification's CK_FUNCTION_LIST (v2.40: 68 entries) and
-/// CK_FUNCTION_LIST_3_0 (the same 68, then 24 more). This is the one source of truth for the table: the exports
-/// by name and the lists point at the same methods.</summary>
+/// <summary>The function lists, in the order of the specification's CK_FUNCTION_LIST (v2.40: 68 entries),
+/// CK_FUNCTION_LIST_3_0 (the same 68, then 24 more) and CK_FUNCTION_LIST_3_2 (the 92 of 3.0, then 12 more, in the
+/// order of the OASIS v3.2 pkcs11f.h). This is the one source of truth for the table: the exports by name and the
+/// lists point at the same methods.</summary>
 internal static unsafe partial class FunctionTable
 {
     public const int Version240Count = 68;
     public const int Version30Count = 92;
+    public const int Version32Count = 104;
 
-    private static void*[] Functions30() =>
+    private static void*[] Functions() =>
     [
         (delegate* unmanaged[Cdecl]<void*, CK_ULONG>)&GeneralExports.C_Initialize,
         (delegate* unmanaged[Cdecl]<void*, CK_ULONG>)&GeneralExports.C_Finalize,
@@ -104,5 +106,17 @@ internal static unsafe partial class FunctionTable
         (delegate* unmanaged[Cdecl]<CK_ULONG, void*, CK_ULONG, CK_ULONG>)&MessagesExports.C_VerifyMessageBegin,
         (delegate* unmanaged[Cdecl]<CK_ULONG, void*, CK_ULONG, byte*, CK_ULONG, byte*, CK_ULONG, CK_ULONG>)&MessagesExports.C_VerifyMessageNext,
         (delegate* unmanaged[Cdecl]<CK_ULONG, CK_ULONG>)&MessagesExports.C_MessageVerifyFinal,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, CK_MECHANISM*, CK_ULONG, CK_ATTRIBUTE*, CK_ULONG, byte*, CK_ULONG*, CK_ULONG*, CK_ULONG>)&KemExports.C_EncapsulateKey,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, CK_MECHANISM*, CK_ULONG, CK_ATTRIBUTE*, CK_ULONG, byte*, CK_ULONG, CK_ULONG*, CK_ULONG>)&KemExports.C_DecapsulateKey,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, CK_MECHANISM*, CK_ULONG, byte*, CK_ULONG, CK_ULONG>)&SigningExports.C_VerifySignatureInit,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, byte*, CK_ULONG, CK_ULONG>)&SigningExports.C_VerifySignature,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, byte*, CK_ULONG, CK_ULONG>)&SigningExports.C_VerifySignatureUpdate,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, CK_ULONG>)&SigningExports.C_VerifySignatureFinal,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, CK_ULONG, CK_ULONG*, CK_ULONG>)&SessionsExports.C_GetSessionValidationFlags,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, byte*, void*, CK_ULONG>)&AsyncExports.C_AsyncComplete,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, byte*, CK_ULONG*, CK_ULONG>)&AsyncExports.C_AsyncGetID,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, byte*, CK_ULONG, byte*, CK_ULONG, CK_ULONG>)&AsyncExports.C_AsyncJoin,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, CK_MECHANISM*, CK_ULONG, CK_ULONG, byte*, CK_ULONG, byte*, CK_ULONG*, CK_ULONG>)&KeysExports.C_WrapKeyAuthenticated,
+        (delegate* unmanaged[Cdecl]<CK_ULONG, CK_MECHANISM*, CK_ULONG, byte*, CK_ULONG, CK_ATTRIBUTE*, CK_ULONG, byte*, CK_ULONG, CK_ULONG*, CK_ULONG>)&KeysExports.C_UnwrapKeyAuthenticated,
     ];
 }

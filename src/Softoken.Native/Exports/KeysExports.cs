@@ -119,4 +119,14 @@ internal static unsafe class KeysExports
             return Boundary.ToRv(e);
         }
     }
+
+    /// <summary>PKCS #11 v3.2 authenticated key wrapping (section 5.18): no mechanism of Softoken offers it.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "C_WrapKeyAuthenticated", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_WrapKeyAuthenticated(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hWrappingKey, CK_ULONG hKey,
+        byte* pAssociatedData, CK_ULONG ulAssociatedDataLen, byte* pWrappedKey, CK_ULONG* pulWrappedKeyLen) => Boundary.NotSupported();
+
+    [UnmanagedCallersOnly(EntryPoint = "C_UnwrapKeyAuthenticated", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_UnwrapKeyAuthenticated(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hUnwrappingKey, byte* pWrappedKey,
+        CK_ULONG ulWrappedKeyLen, CK_ATTRIBUTE* pTemplate, CK_ULONG ulAttributeCount, byte* pAssociatedData, CK_ULONG ulAssociatedDataLen,
+        CK_ULONG* phKey) => Boundary.NotSupported();
 }

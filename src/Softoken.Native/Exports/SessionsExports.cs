@@ -206,4 +206,8 @@ internal static unsafe class SessionsExports
             return Boundary.ToRv(e);
         }
     }
+
+    /// <summary>PKCS #11 v3.2 section 5.6: validation (FIPS indicator) flags. Softoken claims no validation.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "C_GetSessionValidationFlags", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_GetSessionValidationFlags(CK_ULONG hSession, CK_ULONG type, CK_ULONG* pFlags) => Boundary.NotSupported();
 }

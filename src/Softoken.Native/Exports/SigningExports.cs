@@ -163,4 +163,67 @@ internal static unsafe class SigningExports
             return Boundary.ToRv(e);
         }
     }
+
+    /// <summary>PKCS #11 v3.2 section 5.15: verification with the signature given at init, on the mechanism's
+    /// verify operation; the signature is checked when the data is complete.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignatureInit", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignatureInit(CK_ULONG hSession, CK_MECHANISM* pMechanism, CK_ULONG hKey, byte* pSignature,
+        CK_ULONG ulSignatureLen)
+    {
+        try
+        {
+            var module = SoftokenModule.Current;
+            var session = module.Sessions.Get(hSession);
+            var (type, parameter) = Mechanism.Decode(pMechanism);
+            Args.Require(pSignature);
+            module.VerifySignatureInit(session, type, parameter, hKey, Args.In(pSignature, ulSignatureLen).ToArray());
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignature", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignature(CK_ULONG hSession, byte* pData, CK_ULONG ulDataLen)
+    {
+        try
+        {
+            SoftokenModule.Current.Sessions.Get(hSession).Verify(Args.In(pData, ulDataLen), default, signatureFirst: true);
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignatureUpdate", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignatureUpdate(CK_ULONG hSession, byte* pPart, CK_ULONG ulPartLen)
+    {
+        try
+        {
+            SoftokenModule.Current.Sessions.Get(hSession).VerifyUpdate(Args.In(pPart, ulPartLen), signatureFirst: true);
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_VerifySignatureFinal", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_ULONG C_VerifySignatureFinal(CK_ULONG hSession)
+    {
+        try
+        {
+            SoftokenModule.Current.Sessions.Get(hSession).VerifyFinal(default, signatureFirst: true);
+            return Boundary.Ok;
+        }
+        catch (Exception e)
+        {
+            return Boundary.ToRv(e);
+        }
+    }
 }

@@ -36,3 +36,6 @@ internal sealed record DeriveResult(AttributeSet Key, object? Extra = null);
 /// through the parameter) and, for a TLS key block, the handles of its four keys (client MAC, server MAC, client
 /// key, server key; 0 for keys not made).</summary>
 internal sealed record DeriveOutcome(ulong Handle, DeriveResult Result, ulong[]? KeyBlock);
+
+/// <summary>What a KEM's encapsulation produces: the ciphertext for the peer and the shared secret (the caller wipes it).</summary>
+internal sealed record KemResult(byte[] Ciphertext, byte[] Secret);

@@ -38,6 +38,7 @@ internal static class MechanismRegistry
             DhMechanisms.Rows(),
             EcMechanisms.Rows(),
             EdwardsMechanisms.Rows(),
+            MlKemMechanisms.Rows(),
             GenericSecretMechanisms.Rows(),
             AesMechanisms.Rows(),
             AesKeyWrapMechanisms.Rows(),

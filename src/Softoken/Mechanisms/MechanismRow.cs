@@ -49,6 +49,13 @@ internal sealed record MechanismRow
     /// <summary>C_UnwrapKey: decrypts the wrapped bytes back into the encoded key.</summary>
     public Func<MechanismContext, ICipherOperation>? Unwrap { get; init; }
 
+    /// <summary>C_EncapsulateKey (PKCS #11 v3.2 section 5.18.8): a fresh shared secret and its ciphertext for the
+    /// public key of the context.</summary>
+    public Func<MechanismContext, KemResult>? Encapsulate { get; init; }
+
+    /// <summary>C_DecapsulateKey: the shared secret a ciphertext carries, with the private key of the context.</summary>
+    public Func<MechanismContext, ReadOnlyMemory<byte>, byte[]>? Decapsulate { get; init; }
+
     public ulong Flags =>
         ExtraFlags
         | (Digest is null ? 0 : CKF.CKF_DIGEST)
@@ -62,5 +69,7 @@ internal sealed record MechanismRow
         | (GenerateKeyPair is null ? 0 : CKF.CKF_GENERATE_KEY_PAIR)
         | (Derive is null ? 0 : CKF.CKF_DERIVE)
         | (Wrap is null ? 0 : CKF.CKF_WRAP)
-        | (Unwrap is null ? 0 : CKF.CKF_UNWRAP);
+        | (Unwrap is null ? 0 : CKF.CKF_UNWRAP)
+        | (Encapsulate is null ? 0 : CKF.CKF_ENCAPSULATE)
+        | (Decapsulate is null ? 0 : CKF.CKF_DECAPSULATE);
 }

@@ -27,6 +27,13 @@ internal sealed partial class SoftokenModule
         Start(session, hKey, mechanism, parameter, CKA.CKA_VERIFY, r => r.Verify,
             s => s.VerifyOp, (s, op) => s.VerifyOp = op);
 
+    /// <summary>C_VerifySignatureInit (PKCS #11 v3.2 section 5.15): the mechanism's verify operation with the
+    /// signature kept for C_VerifySignature / C_VerifySignatureFinal.</summary>
+    public void VerifySignatureInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey, byte[] signature) =>
+        Start(session, hKey, mechanism, parameter, CKA.CKA_VERIFY,
+            r => r.Verify is { } verify ? c => new SignatureFirstVerify(verify(c), signature) : null,
+            s => s.VerifySignatureOp, (s, op) => s.VerifySignatureOp = op);
+
     public void SignRecoverInit(Session session, CKM mechanism, MechanismParameter parameter, ulong hKey) =>
         Start(session, hKey, mechanism, parameter, CKA.CKA_SIGN_RECOVER, r => r.SignRecover,
             s => s.SignRecoverOp, (s, op) => s.SignRecoverOp = op);

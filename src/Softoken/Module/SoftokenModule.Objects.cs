@@ -17,6 +17,8 @@ internal sealed partial class SoftokenModule
     {
         var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created);
         if (attributes.Class == CKO.CKO_PUBLIC_KEY && attributes.KeyType == CKK.CKK_EC) Crypto.EcKey.ValidateCreatedPublic(attributes);
+        if (attributes.KeyType is CKK.CKK_ML_KEM or CKK.CKK_NSS_ML_KEM && attributes.Class is CKO.CKO_PUBLIC_KEY or CKO.CKO_PRIVATE_KEY)
+            Crypto.MlKemKeys.CompleteCreated(attributes);
         CompletePublicInfo(attributes);
         if (attributes.Bool(CKA.CKA_TRUSTED))
         {

@@ -26,7 +26,7 @@ internal static class AttributeKinds
         CKA.CKA_NSS_PQG_H, CKA.CKA_NSS_PQG_SEED_BITS, CKA.CKA_NSS_MODULE_SPEC, CKA.CKA_NSS_PKCS8_SALT,
         CKA.CKA_NSS_PASSWORD_CHECK, CKA.CKA_NSS_EXPIRES, CKA.CKA_NSS_URL, CKA.CKA_NSS_KRL, CKA.CKA_NSS_DB,
         CKA.CKA_NSS_TRUST, CKA.CKA_NSS_OVERRIDE_EXTENSIONS, CKA.CKA_CERT_SHA1_HASH, CKA.CKA_CERT_MD5_HASH,
-        CKA.CKA_PROFILE_ID,
+        CKA.CKA_PROFILE_ID, CKA.CKA_SEED,
     }.ToFrozenSet();
 
     private static FrozenDictionary<CKA, AttributeKind> Build()
@@ -39,7 +39,7 @@ internal static class AttributeKinds
             CKA.CKA_DERIVE, CKA.CKA_EXTRACTABLE, CKA.CKA_LOCAL, CKA.CKA_NEVER_EXTRACTABLE, CKA.CKA_ALWAYS_SENSITIVE,
             CKA.CKA_MODIFIABLE, CKA.CKA_COPYABLE, CKA.CKA_DESTROYABLE, CKA.CKA_ALWAYS_AUTHENTICATE,
             CKA.CKA_WRAP_WITH_TRUSTED, CKA.CKA_RESET_ON_INIT, CKA.CKA_HAS_RESET, CKA.CKA_COLOR,
-            CKA.CKA_TRUST_STEP_UP_APPROVED, CKA.CKA_NSS_MOZILLA_CA_POLICY,
+            CKA.CKA_TRUST_STEP_UP_APPROVED, CKA.CKA_NSS_MOZILLA_CA_POLICY, CKA.CKA_ENCAPSULATE, CKA.CKA_DECAPSULATE,
         }) kinds[a] = AttributeKind.Bool;
         foreach (var a in new[]
         {
@@ -55,6 +55,7 @@ internal static class AttributeKinds
             CKA.CKA_TRUST_CRL_SIGN, CKA.CKA_TRUST_SERVER_AUTH, CKA.CKA_TRUST_CLIENT_AUTH,
             CKA.CKA_TRUST_CODE_SIGNING, CKA.CKA_TRUST_EMAIL_PROTECTION, CKA.CKA_TRUST_IPSEC_END_SYSTEM,
             CKA.CKA_TRUST_IPSEC_TUNNEL, CKA.CKA_TRUST_IPSEC_USER, CKA.CKA_TRUST_TIME_STAMPING,
+            CKA.CKA_PARAMETER_SET, CKA.CKA_NSS_PARAMETER_SET,
         }) kinds[a] = AttributeKind.Ulong;
         kinds[CKA.CKA_START_DATE] = AttributeKind.Date;
         kinds[CKA.CKA_END_DATE] = AttributeKind.Date;
@@ -62,6 +63,8 @@ internal static class AttributeKinds
         kinds[CKA.CKA_WRAP_TEMPLATE] = AttributeKind.Template;
         kinds[CKA.CKA_UNWRAP_TEMPLATE] = AttributeKind.Template;
         kinds[CKA.CKA_DERIVE_TEMPLATE] = AttributeKind.Template;
+        kinds[CKA.CKA_ENCAPSULATE_TEMPLATE] = AttributeKind.Template;
+        kinds[CKA.CKA_DECAPSULATE_TEMPLATE] = AttributeKind.Template;
         return kinds.ToFrozenDictionary();
     }
 }

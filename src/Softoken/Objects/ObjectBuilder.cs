@@ -105,7 +105,7 @@ internal static class ObjectBuilder
         // keys are sensitive by default and extractable (so that they can be exported wrapped, as NSS's
         // pk12util does).
         foreach (var usage in new[] { CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_SIGN_RECOVER,
-                     CKA.CKA_VERIFY_RECOVER, CKA.CKA_WRAP, CKA.CKA_UNWRAP })
+                     CKA.CKA_VERIFY_RECOVER, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_ENCAPSULATE, CKA.CKA_DECAPSULATE })
         {
             if (rules.ContainsKey(usage)) a.DefaultBool(usage, true);
         }

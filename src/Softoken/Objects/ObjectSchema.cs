@@ -63,10 +63,24 @@ internal static class ObjectSchema
         [CKK.CKK_EC] = EcPublic,
         [CKK.CKK_EC_EDWARDS] = EcPublic,
         [CKK.CKK_EC_MONTGOMERY] = EcPublic,
+        [CKK.CKK_ML_KEM] = MlKemPublic,
+        [CKK.CKK_NSS_ML_KEM] = MlKemPublic,
     }.ToFrozenDictionary();
 
     private static (CKA, AttributeRule)[] EcPublic =>
         [(CKA.CKA_EC_PARAMS, Fixed | Required), (CKA.CKA_EC_POINT, Fixed | Required | Generated)];
+
+    /// <summary>PKCS #11 v3.2 ML-KEM public key (NSS's CKK_NSS_ML_KEM alike): the encapsulation key and its parameter
+    /// set, in CKA_PARAMETER_SET or NSS's older CKA_NSS_PARAMETER_SET (MlKemKeys requires one of them).</summary>
+    private static (CKA, AttributeRule)[] MlKemPublic =>
+        [(CKA.CKA_PARAMETER_SET, Fixed), (CKA.CKA_NSS_PARAMETER_SET, Fixed), (CKA.CKA_VALUE, Fixed | Required | Generated),
+         (CKA.CKA_ENCAPSULATE, Changeable), (CKA.CKA_ENCAPSULATE_TEMPLATE, Changeable)];
+
+    /// <summary>ML-KEM private key: the decapsulation key and the seed d || z it was expanded from; either may be given
+    /// on C_CreateObject (MlKemKeys.CompleteCreated fills CKA_VALUE from the seed and checks the two agree).</summary>
+    private static (CKA, AttributeRule)[] MlKemPrivate =>
+        [(CKA.CKA_PARAMETER_SET, Fixed), (CKA.CKA_NSS_PARAMETER_SET, Fixed), (CKA.CKA_VALUE, Fixed | Secret | Generated),
+         (CKA.CKA_SEED, Fixed | Secret | Generated), (CKA.CKA_DECAPSULATE, Changeable), (CKA.CKA_DECAPSULATE_TEMPLATE, Changeable)];
 
     private static (CKA, AttributeRule)[] EcPrivate =>
         [(CKA.CKA_EC_PARAMS, Fixed | Required), (CKA.CKA_VALUE, Fixed | Required | Secret | Generated),
@@ -89,6 +103,8 @@ internal static class ObjectSchema
         [CKK.CKK_EC] = EcPrivate,
         [CKK.CKK_EC_EDWARDS] = EcPrivate,
         [CKK.CKK_EC_MONTGOMERY] = EcPrivate,
+        [CKK.CKK_ML_KEM] = MlKemPrivate,
+        [CKK.CKK_NSS_ML_KEM] = MlKemPrivate,
     }.ToFrozenDictionary();
 
     private static readonly (CKA, AttributeRule)[] Data =

@@ -64,6 +64,8 @@ internal static class CKF
     public const ulong CKF_EC_UNCOMPRESS = 0x1000000;
     public const ulong CKF_EC_COMPRESS = 0x2000000;
     public const ulong CKF_EC_CURVENAME = 0x4000000;
+    public const ulong CKF_ENCAPSULATE = 0x10000000;
+    public const ulong CKF_DECAPSULATE = 0x20000000;
     public const ulong CKF_EXTENSION = 0x80000000;
 
     /// <summary>CK_INTERFACE.flags.</summary>

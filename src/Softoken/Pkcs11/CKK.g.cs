@@ -5,6 +5,9 @@ namespace Softoken.Pkcs11;
 /// <summary>PKCS #11 key types (CK_KEY_TYPE), with the specification's names.</summary>
 internal enum CKK : ulong
 {
+    CKK_ML_KEM = 0x49,
+    CKK_NSS_KYBER = 0xCE534355,
+    CKK_NSS_ML_KEM = 0xCE534356,
     CKK_RSA = 0x0,
     CKK_DSA = 0x1,
     CKK_DH = 0x2,

@@ -5,6 +5,12 @@ namespace Softoken.Pkcs11;
 /// <summary>PKCS #11 profile identifiers (CK_PROFILE_ID) and PRF types, with the specification's names.</summary>
 internal enum CKP : ulong
 {
+    CKP_ML_KEM_512 = 0x1,
+    CKP_ML_KEM_768 = 0x2,
+    CKP_ML_KEM_1024 = 0x3,
+    CKP_NSS = 0xCE534350,
+    CKP_NSS_KYBER_768_ROUND3 = 0xCE534351,
+    CKP_NSS_ML_KEM_768 = 0xCE534352,
     CKP_INVALID_ID = 0x0,
     CKP_BASELINE_PROVIDER = 0x1,
     CKP_EXTENDED_PROVIDER = 0x2,

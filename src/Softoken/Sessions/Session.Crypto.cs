@@ -13,6 +13,10 @@ internal sealed partial class Session
     public ActiveOperation<ICipherOperation>? DecryptOp { get; set; }
     public ActiveOperation<ISignOperation>? SignOp { get; set; }
     public ActiveOperation<IVerifyOperation>? VerifyOp { get; set; }
+
+    /// <summary>The PKCS #11 v3.2 signature-first verification (C_VerifySignatureInit): its own operation, beside
+    /// C_VerifyInit's.</summary>
+    public ActiveOperation<IVerifyOperation>? VerifySignatureOp { get; set; }
     public ActiveOperation<IRecoverOperation>? SignRecoverOp { get; set; }
     public ActiveOperation<IRecoverOperation>? VerifyRecoverOp { get; set; }
 
@@ -168,12 +172,13 @@ internal sealed partial class Session
         }
     }
 
-    /// <summary>C_Verify: CKR_SIGNATURE_INVALID when the signature does not match.</summary>
-    public void Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    /// <summary>C_Verify (C_VerifySignature when <paramref name="signatureFirst"/>, whose operation holds the
+    /// signature): CKR_SIGNATURE_INVALID when the signature does not match.</summary>
+    public void Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, bool signatureFirst = false)
     {
         lock (Gate)
         {
-            var op = Require(VerifyOp);
+            var op = Require(VerifySlot(signatureFirst));
             try
             {
                 if (op.MultiPart) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
@@ -182,17 +187,16 @@ internal sealed partial class Session
             }
             finally
             {
-                End(VerifyOp);
-                VerifyOp = null;
+                EndVerify(signatureFirst);
             }
         }
     }
 
-    public void VerifyUpdate(ReadOnlySpan<byte> data)
+    public void VerifyUpdate(ReadOnlySpan<byte> data, bool signatureFirst = false)
     {
         lock (Gate)
         {
-            var op = Require(VerifyOp);
+            var op = Require(VerifySlot(signatureFirst));
             try
             {
                 if (!op.Operation.SupportsMultiPart) throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
@@ -201,18 +205,17 @@ internal sealed partial class Session
             }
             catch
             {
-                End(VerifyOp);
-                VerifyOp = null;
+                EndVerify(signatureFirst);
                 throw;
             }
         }
     }
 
-    public void VerifyFinal(ReadOnlySpan<byte> signature)
+    public void VerifyFinal(ReadOnlySpan<byte> signature, bool signatureFirst = false)
     {
         lock (Gate)
         {
-            var op = Require(VerifyOp);
+            var op = Require(VerifySlot(signatureFirst));
             try
             {
                 if (!op.Operation.SupportsMultiPart) throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
@@ -220,9 +223,24 @@ internal sealed partial class Session
             }
             finally
             {
-                End(VerifyOp);
-                VerifyOp = null;
+                EndVerify(signatureFirst);
             }
+        }
+    }
+
+    private ActiveOperation<IVerifyOperation>? VerifySlot(bool signatureFirst) => signatureFirst ? VerifySignatureOp : VerifyOp;
+
+    private void EndVerify(bool signatureFirst)
+    {
+        if (signatureFirst)
+        {
+            End(VerifySignatureOp);
+            VerifySignatureOp = null;
+        }
+        else
+        {
+            End(VerifyOp);
+            VerifyOp = null;
         }
     }
 
@@ -289,7 +307,11 @@ internal sealed partial class Session
         if ((flags & CKF.CKF_ENCRYPT) != 0) EndCipher(encrypt: true);
         if ((flags & CKF.CKF_DECRYPT) != 0) EndCipher(encrypt: false);
         if ((flags & CKF.CKF_SIGN) != 0) { End(SignOp); SignOp = null; }
-        if ((flags & CKF.CKF_VERIFY) != 0) { End(VerifyOp); VerifyOp = null; }
+        if ((flags & CKF.CKF_VERIFY) != 0)
+        {
+            EndVerify(signatureFirst: false);
+            EndVerify(signatureFirst: true);
+        }
         if ((flags & CKF.CKF_SIGN_RECOVER) != 0) { End(SignRecoverOp); SignRecoverOp = null; }
         if ((flags & CKF.CKF_VERIFY_RECOVER) != 0) { End(VerifyRecoverOp); VerifyRecoverOp = null; }
     }

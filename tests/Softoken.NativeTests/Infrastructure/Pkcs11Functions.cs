@@ -1,6 +1,7 @@
 namespace Softoken.NativeTests.Infrastructure;
 
-/// <summary>Every function of CK_FUNCTION_LIST_3_0, in specification order, with its number of parameters.</summary>
+/// <summary>Every function of CK_FUNCTION_LIST_3_2 (the 3.0 list, then the 3.2 additions), in specification order,
+/// with its number of parameters.</summary>
 internal static class Pkcs11Functions
 {
     public static readonly (string Name, int Parameters)[] All =
@@ -28,9 +29,18 @@ internal static class Pkcs11Functions
         ("C_MessageDecryptFinal", 1), ("C_MessageSignInit", 3), ("C_SignMessage", 7), ("C_SignMessageBegin", 3),
         ("C_SignMessageNext", 7), ("C_MessageSignFinal", 1), ("C_MessageVerifyInit", 3), ("C_VerifyMessage", 7),
         ("C_VerifyMessageBegin", 3), ("C_VerifyMessageNext", 7), ("C_MessageVerifyFinal", 1),
+        // PKCS #11 3.2 additions (OASIS pkcs11f.h v3.2 order).
+        ("C_EncapsulateKey", 8), ("C_DecapsulateKey", 8), ("C_VerifySignatureInit", 5), ("C_VerifySignature", 3),
+        ("C_VerifySignatureUpdate", 3), ("C_VerifySignatureFinal", 1), ("C_GetSessionValidationFlags", 3),
+        ("C_AsyncComplete", 3), ("C_AsyncGetID", 3), ("C_AsyncJoin", 5), ("C_WrapKeyAuthenticated", 8),
+        ("C_UnwrapKeyAuthenticated", 10),
     ];
 
     public const int Version240Count = 68;
+
+    public const int Version30Count = 92;
+
+    public const int Version32Count = 104;
 
     /// <summary>Callable before C_Initialize (PKCS #11 v3.0 sections 5.4 and 5.4.x).</summary>
     public static readonly string[] UsableBeforeInitialize =
@@ -46,6 +56,8 @@ internal static class Pkcs11Functions
         "C_MessageSignInit", "C_SignMessage", "C_SignMessageBegin", "C_SignMessageNext", "C_MessageSignFinal",
         "C_MessageVerifyInit", "C_VerifyMessage", "C_VerifyMessageBegin", "C_VerifyMessageNext",
         "C_MessageVerifyFinal",
+        "C_GetSessionValidationFlags", "C_AsyncComplete", "C_AsyncGetID", "C_AsyncJoin", "C_WrapKeyAuthenticated",
+        "C_UnwrapKeyAuthenticated",
     ];
 
     public static int ParameterCount(string name) => All.Single(f => f.Name == name).Parameters;

@@ -97,6 +97,21 @@ public sealed class AbiLayoutTests(AbiLayoutTests.Probes probes) : IClassFixture
             names30[..1].Concat(names30[(names240.Length)..(names240.Length + 4)]));
     }
 
+    /// <summary>No system header declares v3.2: the probe declares CK_FUNCTION_LIST_3_2 from the OASIS v3.2 order, and
+    /// the module's 3.2 table must have that layout (the 3.0 list, then the twelve v3.2 functions).</summary>
+    [Fact]
+    public void FunctionList32IsThe30ListFollowedByTheV32Functions()
+    {
+        AssertFunctionListLayout(probes.Oasis30, "CK_FUNCTION_LIST_3_2", FunctionTable.Version32Count);
+        Assert.Equal(IntPtr.Size * 105, probes.Oasis30.Sizes["CK_FUNCTION_LIST_3_2"]);
+        var names32 = probes.Oasis30.Fields["CK_FUNCTION_LIST_3_2"].Select(f => f.Name).ToArray();
+        var names30 = probes.Oasis30.Fields["CK_FUNCTION_LIST_3_0"].Select(f => f.Name).ToArray();
+        Assert.Equal(names30, names32[..names30.Length]);
+        Assert.Equal(["C_EncapsulateKey", "C_DecapsulateKey", "C_VerifySignatureInit", "C_VerifySignature",
+            "C_VerifySignatureUpdate", "C_VerifySignatureFinal", "C_GetSessionValidationFlags", "C_AsyncComplete",
+            "C_AsyncGetID", "C_AsyncJoin", "C_WrapKeyAuthenticated", "C_UnwrapKeyAuthenticated"], names32[names30.Length..]);
+    }
+
     [Fact]
     public void EveryFunctionListEntryIsTheExportedSymbolOfTheSameName()
     {

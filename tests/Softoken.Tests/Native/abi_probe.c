@@ -6,6 +6,9 @@
  * CK_C_INITIALIZE_ARGS.LibraryParameters where the standard has pReserved (and moves pReserved after it): that is
  * the field through which NSS hands softokn-style modules their parameter string.
  *
+ * No system header here declares PKCS #11 v3.2, so the OASIS build declares CK_FUNCTION_LIST_3_2 itself below, in
+ * the member order of the OASIS v3.2 pkcs11.h: the 3.0 list, then the twelve functions FUNCTIONS_3_2_ADDED names.
+ *
  *   abi_probe                 prints "struct NAME SIZE" and "field NAME MEMBER OFFSET SIZE" lines
  *   abi_probe MODULE PARAMS   also dlopens MODULE, initialises it with PARAMS in pReserved and checks that every
  *                             function-list entry is the exported symbol of the same name and that the info
@@ -45,6 +48,24 @@
     X(C_MessageDecryptFinal) X(C_MessageSignInit) X(C_SignMessage) X(C_SignMessageBegin) X(C_SignMessageNext) \
     X(C_MessageSignFinal) X(C_MessageVerifyInit) X(C_VerifyMessage) X(C_VerifyMessageBegin) \
     X(C_VerifyMessageNext) X(C_MessageVerifyFinal)
+
+/* PKCS #11 v3.2 additions, in CK_FUNCTION_LIST_3_2 order (OASIS pkcs11.h v3.2; also NSS's lib/util/pkcs11f.h). */
+#define FUNCTIONS_3_2_ADDED(X) \
+    X(C_EncapsulateKey) X(C_DecapsulateKey) X(C_VerifySignatureInit) X(C_VerifySignature) \
+    X(C_VerifySignatureUpdate) X(C_VerifySignatureFinal) X(C_GetSessionValidationFlags) X(C_AsyncComplete) \
+    X(C_AsyncGetID) X(C_AsyncJoin) X(C_WrapKeyAuthenticated) X(C_UnwrapKeyAuthenticated)
+
+#ifdef PROBE_OASIS_3_0
+/* Every member is a function pointer; the probe compares addresses only, so one pointer type serves them all. */
+typedef CK_RV (*CK_PROBE_FUNCTION)(void);
+#define MEMBER_3_2(name) CK_PROBE_FUNCTION name;
+typedef struct CK_FUNCTION_LIST_3_2 {
+    CK_VERSION version;
+    FUNCTIONS_2_40(MEMBER_3_2)
+    FUNCTIONS_3_0_ADDED(MEMBER_3_2)
+    FUNCTIONS_3_2_ADDED(MEMBER_3_2)
+} CK_FUNCTION_LIST_3_2;
+#endif
 
 #define STRUCT(T) printf("struct %s %zu\n", #T, sizeof(T));
 #define FIELD(T, f) printf("field %s %s %zu %zu\n", #T, #f, offsetof(T, f), sizeof(((T *)0)->f));
@@ -105,6 +126,13 @@ static void print_layout(void)
 #define LIST30_FIELD(name) FIELD(CK_FUNCTION_LIST_3_0, name)
     FUNCTIONS_2_40(LIST30_FIELD)
     FUNCTIONS_3_0_ADDED(LIST30_FIELD)
+
+    STRUCT(CK_FUNCTION_LIST_3_2)
+    FIELD(CK_FUNCTION_LIST_3_2, version)
+#define LIST32_FIELD(name) FIELD(CK_FUNCTION_LIST_3_2, name)
+    FUNCTIONS_2_40(LIST32_FIELD)
+    FUNCTIONS_3_0_ADDED(LIST32_FIELD)
+    FUNCTIONS_3_2_ADDED(LIST32_FIELD)
 #endif
 }
 
@@ -121,6 +149,8 @@ static int failures;
     } while (0)
 
 #define CANARY 0xA5
+/* "PKCS 11" 3.0, 3.2 and 2.40, and "Vendor NSS KEM Interface". */
+#define INTERFACE_COUNT 4
 static unsigned char buffer[4096] __attribute__((aligned(64)));
 
 static void fill(void) { memset(buffer, CANARY, sizeof buffer); }
@@ -154,15 +184,17 @@ static void check_function_lists(CK_FUNCTION_LIST_PTR list)
 
 #ifdef PROBE_OASIS_3_0
     CK_C_GetInterface get_interface = (CK_C_GetInterface)symbol("C_GetInterface");
-    CK_INTERFACE_PTR by_version = NULL, by_default = NULL, v240 = NULL;
-    CK_VERSION version30 = { 3, 0 }, version240 = { 2, 40 };
+    CK_INTERFACE_PTR by_version = NULL, by_default = NULL, v240 = NULL, v32 = NULL;
+    CK_VERSION version30 = { 3, 0 }, version240 = { 2, 40 }, version32 = { 3, 2 };
     CK_RV rv = get_interface((CK_UTF8CHAR_PTR) "PKCS 11", &version30, &by_version, 0);
     CHECK(rv == CKR_OK && by_version != NULL, "list C_GetInterface(PKCS 11, 3.0) rv 0x%lx", rv);
     rv = get_interface(NULL, NULL, &by_default, 0);
     CHECK(rv == CKR_OK && by_default != NULL, "list C_GetInterface(NULL, NULL) rv 0x%lx", rv);
     rv = get_interface((CK_UTF8CHAR_PTR) "PKCS 11", &version240, &v240, 0);
     CHECK(rv == CKR_OK && v240 != NULL, "list C_GetInterface(PKCS 11, 2.40) rv 0x%lx", rv);
-    if (by_version == NULL || by_default == NULL || v240 == NULL) return;
+    rv = get_interface((CK_UTF8CHAR_PTR) "PKCS 11", &version32, &v32, 0);
+    CHECK(rv == CKR_OK && v32 != NULL, "list C_GetInterface(PKCS 11, 3.2) rv 0x%lx", rv);
+    if (by_version == NULL || by_default == NULL || v240 == NULL || v32 == NULL) return;
     CHECK(by_default->pFunctionList == by_version->pFunctionList, "list the default interface is not 3.0");
     CHECK(strcmp((const char *)by_version->pInterfaceName, "PKCS 11") == 0, "list interface name is not PKCS 11");
 
@@ -180,6 +212,15 @@ static void check_function_lists(CK_FUNCTION_LIST_PTR list)
 #define SAME_240_INTERFACE(name) \
     CHECK((void *)list240->name == symbol(#name), "list 2.40 interface's %s is not the exported %s", #name, #name);
     FUNCTIONS_2_40(SAME_240_INTERFACE)
+
+    CK_FUNCTION_LIST_3_2 *list32 = (CK_FUNCTION_LIST_3_2 *)v32->pFunctionList;
+    CHECK(list32->version.major == 3 && list32->version.minor == 2, "list 3.2 interface version %d.%d",
+          list32->version.major, list32->version.minor);
+#define SAME_32(name) \
+    CHECK((void *)list32->name == symbol(#name), "list CK_FUNCTION_LIST_3_2.%s is not the exported %s", #name, #name);
+    FUNCTIONS_2_40(SAME_32)
+    FUNCTIONS_3_0_ADDED(SAME_32)
+    FUNCTIONS_3_2_ADDED(SAME_32)
 #else
     (void)list;
 #endif
@@ -253,10 +294,10 @@ static void check_canaries(CK_FUNCTION_LIST_PTR f)
 #ifdef PROBE_OASIS_3_0
     CK_C_GetInterfaceList get_list = (CK_C_GetInterfaceList)symbol("C_GetInterfaceList");
     fill();
-    count = 3;
+    count = 5;
     rv = get_list((CK_INTERFACE_PTR)buffer, &count);
-    CHECK(rv == CKR_OK && count == 2, "canary C_GetInterfaceList rv 0x%lx count %lu", rv, count);
-    CHECK(untouched_from(2 * sizeof(CK_INTERFACE)), "canary C_GetInterfaceList wrote past its 2 entries");
+    CHECK(rv == CKR_OK && count == INTERFACE_COUNT, "canary C_GetInterfaceList rv 0x%lx count %lu", rv, count);
+    CHECK(untouched_from(INTERFACE_COUNT * sizeof(CK_INTERFACE)), "canary C_GetInterfaceList wrote past its entries");
 #endif
 
     rv = f->C_CloseSession(session);

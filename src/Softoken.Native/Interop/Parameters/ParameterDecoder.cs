@@ -37,6 +37,7 @@ internal static unsafe class ParameterDecoder
         EcParameterDecoders.Register(decoders);
         DhParameterDecoders.Register(decoders);
         CipherParameterDecoders.Register(decoders);
+        KemParameterDecoders.Register(decoders);
         return decoders.ToFrozenDictionary();
     }
 

@@ -35,6 +35,9 @@ internal static class BouncyKeys
                 var (curve, scalar) = MontgomeryKeys.Private(key);
                 return curve == EcCurves.X25519 ? new X25519PrivateKeyParameters(scalar) : new X448PrivateKeyParameters(scalar);
             }
+            case CKK.CKK_ML_KEM:
+            case CKK.CKK_NSS_ML_KEM:
+                return MlKemKeys.Private(key);
             default:
                 throw new Pkcs11Exception(CKR.CKR_KEY_NOT_WRAPPABLE, "no PKCS #8 form for " + key.KeyType);
         }
@@ -68,6 +71,9 @@ internal static class BouncyKeys
                 var (curve, point) = MontgomeryKeys.Public(key);
                 return curve == EcCurves.X25519 ? new X25519PublicKeyParameters(point) : new X448PublicKeyParameters(point);
             }
+            case CKK.CKK_ML_KEM:
+            case CKK.CKK_NSS_ML_KEM:
+                return MlKemKeys.Public(key);
             default:
                 throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT, "no SubjectPublicKeyInfo form for " + key.KeyType);
         }
@@ -129,6 +135,12 @@ internal static class BouncyKeys
                 break;
             case X448PrivateKeyParameters k:
                 Curve(set, CKK.CKK_EC_MONTGOMERY, EcCurves.X448, k.GetEncoded());
+                break;
+            case MLKemPrivateKeyParameters k:
+                Type(set, CKK.CKK_ML_KEM);
+                set.SetUlong(CKA.CKA_PARAMETER_SET, (ulong)MlKemKeys.All.First(p => p.Bouncy == k.Parameters).Value);
+                set.Set(CKA.CKA_VALUE, k.GetEncoded());
+                if (k.GetSeed() is { } seed) set.Set(CKA.CKA_SEED, seed);
                 break;
             default:
                 set.Dispose();

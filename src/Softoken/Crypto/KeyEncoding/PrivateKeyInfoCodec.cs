@@ -12,7 +12,7 @@ namespace Softoken.Crypto.KeyEncoding;
 
 /// <summary>PKCS #8 PrivateKeyInfo (RFC 5208 / RFC 5958) for every private key type of this token: what
 /// C_WrapKey encrypts for a private key and C_UnwrapKey decrypts (RSA, DSA, PKCS #3 and X9.42 DH, EC on a named
-/// curve, Ed25519/Ed448, X25519/X448).</summary>
+/// curve, Ed25519/Ed448, X25519/X448, and ML-KEM in the form BouncyCastle writes for FIPS 203 keys).</summary>
 internal static class PrivateKeyInfoCodec
 {
     /// <summary>The DER PrivateKeyInfo of a private key object. A key type without a PKCS #8 form is

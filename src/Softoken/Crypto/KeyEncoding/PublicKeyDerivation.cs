@@ -4,7 +4,7 @@ using Softoken.Pkcs11;
 namespace Softoken.Crypto.KeyEncoding;
 
 /// <summary>The public key object attributes that follow from a private key object: all of them for DSA, DH, EC,
-/// Edwards and Montgomery keys (the public value is computed), and for RSA when the private key holds
+/// Edwards, Montgomery and ML-KEM keys (the public value is computed), and for RSA when the private key holds
 /// CKA_PUBLIC_EXPONENT (CKR_TEMPLATE_INCOMPLETE otherwise).</summary>
 internal static class PublicKeyDerivation
 {
@@ -67,6 +67,11 @@ internal static class PublicKeyDerivation
                 pub.Set(CKA.CKA_EC_POINT, EcPoints.Wrap(point));
                 break;
             }
+            case CKK.CKK_ML_KEM:
+            case CKK.CKK_NSS_ML_KEM:
+                pub.SetUlong(CKA.CKA_PARAMETER_SET, MlKemKeys.ParameterSetValue(privateKey) ?? (ulong)MlKemKeys.Of(privateKey).Value);
+                pub.Set(CKA.CKA_VALUE, MlKemKeys.Public(privateKey).GetEncoded());
+                break;
             default:
                 pub.Dispose();
                 throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT, "no public key for " + type);
