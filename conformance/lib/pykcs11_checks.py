@@ -17,7 +17,9 @@ from PyKCS11 import LowLevel
 # user would have to.
 for _value, _name in [(0x56, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE"), (0x57, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH"),
                       (0x402E, "CKM_IKE2_PRF_PLUS_DERIVE"), (0x402F, "CKM_IKE_PRF_DERIVE"),
-                      (0x4030, "CKM_IKE1_PRF_DERIVE"), (0x4031, "CKM_IKE1_EXTENDED_DERIVE")]:
+                      (0x4030, "CKM_IKE1_PRF_DERIVE"), (0x4031, "CKM_IKE1_EXTENDED_DERIVE"),
+                      (0xCE534372, "CKM_NSS_IKE_PRF_PLUS_DERIVE"), (0xCE534373, "CKM_NSS_IKE_PRF_DERIVE"),
+                      (0xCE534374, "CKM_NSS_IKE1_PRF_DERIVE"), (0xCE534375, "CKM_NSS_IKE1_APP_B_PRF_DERIVE")]:
     PyKCS11.CKM.setdefault(_value, _name)
     PyKCS11.CKM.setdefault(_name, _value)
 from PyKCS11.LowLevel import (CKA_APPLICATION, CKA_CLASS, CKA_DECRYPT, CKA_DERIVE, CKA_EC_PARAMS, CKA_EC_POINT,
