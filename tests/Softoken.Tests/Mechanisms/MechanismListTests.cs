@@ -41,11 +41,9 @@ public sealed class MechanismListTests(ITestOutputHelper output)
 
     /// <summary>softokn's active mechanisms that Softoken does not list yet, as "slot:name". This list shrinks as
     /// mechanism families land: remove the names a change implements (the test fails on a stale entry as well as
-    /// on a mechanism that disappears). Current count: 40.</summary>
+    /// on a mechanism that disappears). Current count: 36.</summary>
     private static readonly string[] ExpectedMissing =
     [
-        "slot1:CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN", "slot2:CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN",
-        "slot1:CKM_NSS_PBE_SHA1_FAULTY_3DES_CBC", "slot2:CKM_NSS_PBE_SHA1_FAULTY_3DES_CBC",
         "slot1:CKM_NSS_JPAKE_ROUND1_SHA1", "slot2:CKM_NSS_JPAKE_ROUND1_SHA1", "slot1:CKM_NSS_JPAKE_ROUND1_SHA256",
         "slot2:CKM_NSS_JPAKE_ROUND1_SHA256", "slot1:CKM_NSS_JPAKE_ROUND1_SHA384", "slot2:CKM_NSS_JPAKE_ROUND1_SHA384",
         "slot1:CKM_NSS_JPAKE_ROUND1_SHA512", "slot2:CKM_NSS_JPAKE_ROUND1_SHA512", "slot1:CKM_NSS_JPAKE_ROUND2_SHA1",
