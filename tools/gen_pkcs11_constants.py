@@ -41,7 +41,7 @@ EXTRA = {
     "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE": "0x56UL",
     "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH": "0x57UL",
     # NSS vendor constant newer than Debian 12's pkcs11n.h (NSS lib/util/pkcs11n.h: CKM_NSS + 47).
-    "CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN": "0xCE53437FUL",
+    "CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN": "(CKM_NSS + 47)",
 }
 
 defs = {}
