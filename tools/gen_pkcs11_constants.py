@@ -64,6 +64,8 @@ EXTRA = {
     "CKP_NSS": "(CKM_VENDOR_DEFINED | NSSCK_VENDOR_NSS)",
     "CKP_NSS_KYBER_768_ROUND3": "(CKP_NSS + 1)",
     "CKP_NSS_ML_KEM_768": "(CKP_NSS + 2)",
+    # NSS vendor constant newer than Debian 12's pkcs11n.h (NSS lib/util/pkcs11n.h: CKM_NSS + 47).
+    "CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN": "(CKM_NSS + 47)",
 }
 
 defs = {}

@@ -18,7 +18,12 @@ from PyKCS11 import LowLevel
 for _value, _name in [(0x56, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE"), (0x57, "CKM_TLS12_EXTENDED_MASTER_KEY_DERIVE_DH"),
                       (0x402E, "CKM_IKE2_PRF_PLUS_DERIVE"), (0x402F, "CKM_IKE_PRF_DERIVE"),
                       (0x4030, "CKM_IKE1_PRF_DERIVE"), (0x4031, "CKM_IKE1_EXTENDED_DERIVE"),
-                      (0xF, "CKM_ML_KEM_KEY_PAIR_GEN"), (0x17, "CKM_ML_KEM")]:
+                      (0xF, "CKM_ML_KEM_KEY_PAIR_GEN"), (0x17, "CKM_ML_KEM"),
+                      (0xCE534372, "CKM_NSS_IKE_PRF_PLUS_DERIVE"), (0xCE534373, "CKM_NSS_IKE_PRF_DERIVE"),
+                      (0xCE534374, "CKM_NSS_IKE1_PRF_DERIVE"), (0xCE534375, "CKM_NSS_IKE1_APP_B_PRF_DERIVE"),
+                      (0xCE534363, "CKM_NSS_HMAC_CONSTANT_TIME"), (0xCE534364, "CKM_NSS_SSL3_MAC_CONSTANT_TIME"),
+                      (0xCE53437F, "CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN"),
+                      (0x80000008, "CKM_NSS_PBE_SHA1_FAULTY_3DES_CBC")]:
     PyKCS11.CKM.setdefault(_value, _name)
     PyKCS11.CKM.setdefault(_name, _value)
 from PyKCS11.LowLevel import (CKA_APPLICATION, CKA_CLASS, CKA_DECRYPT, CKA_DERIVE, CKA_EC_PARAMS, CKA_EC_POINT,

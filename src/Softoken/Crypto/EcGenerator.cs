@@ -8,10 +8,16 @@ using Softoken.Pkcs11;
 namespace Softoken.Crypto;
 
 /// <summary>CKM_EC_KEY_PAIR_GEN on the named Weierstrass curves: OpenSSL where .NET reaches the curve,
-/// BouncyCastle otherwise; then a pairwise sign/verify check.</summary>
+/// BouncyCastle otherwise; then a pairwise sign/verify check, which NSS's
+/// CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN skips (an ephemeral TLS ECDHE key, used for one handshake: NIST SP
+/// 800-56A lets such keys go without it).</summary>
 internal static class EcGenerator
 {
-    public static KeyPairMaterial Generate(KeyPairRequest request)
+    public static KeyPairMaterial Generate(KeyPairRequest request) => Generate(request, pairwiseCheck: true);
+
+    public static KeyPairMaterial GenerateWithoutPairwiseCheck(KeyPairRequest request) => Generate(request, pairwiseCheck: false);
+
+    private static KeyPairMaterial Generate(KeyPairRequest request, bool pairwiseCheck)
     {
         var ecParams = request.PublicTemplate.RequireBytes(CKA.CKA_EC_PARAMS);
         var curve = EcCurves.Parse(ecParams, CurveKind.Weierstrass);
@@ -42,7 +48,7 @@ internal static class EcGenerator
             using var key = EcKey.Private(priv);
             EcKey.Adopt(key, generated);
         }
-        PairwiseCheck(material, request.Random);
+        if (pairwiseCheck) PairwiseCheck(material, request.Random);
         return material;
     }
 

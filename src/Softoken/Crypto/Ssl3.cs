@@ -51,4 +51,7 @@ internal static class Ssl3
         CryptographicOperations.ZeroMemory(inner);
         return h.GetHashAndReset();
     }
+
+    /// <summary>The length of pad_1 and pad_2: 48 for MD5, 40 for SHA-1.</summary>
+    public static int PadLength(HashAlg alg) => alg == HashAlg.MD5 ? 48 : 40;
 }

@@ -31,14 +31,14 @@ internal static class ChaChaMechanisms
         ulong counter = p.BlockCounter.Length == 4
             ? BinaryPrimitives.ReadUInt32LittleEndian(p.BlockCounter)
             : BinaryPrimitives.ReadUInt64LittleEndian(p.BlockCounter);
-        return StreamCipherOperation.ChaCha20(SecretKeys.Value(c.Key, CKK.CKK_CHACHA20), p.Nonce, counter);
+        return ChaCha20Operation.Create(SecretKeys.Value(c.Key, CKK.CKK_CHACHA20), p.Nonce, counter);
     }
 
     private static ICipherOperation NssCtr(MechanismContext c)
     {
         var parameter = SecretKeys.Bytes(c.Parameter, 16);
         uint counter = BinaryPrimitives.ReadUInt32LittleEndian(parameter);
-        return StreamCipherOperation.ChaCha20(SecretKeys.Value(c.Key, CKK.CKK_NSS_CHACHA20), parameter[4..], counter);
+        return ChaCha20Operation.Create(SecretKeys.Value(c.Key, CKK.CKK_NSS_CHACHA20), parameter[4..], counter);
     }
 
     /// <summary>The AEAD: a 96-bit nonce and a 16-byte tag.</summary>

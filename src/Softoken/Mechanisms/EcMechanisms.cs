@@ -17,6 +17,7 @@ internal static class EcMechanisms
     public static IEnumerable<MechanismRow> Rows()
     {
         yield return Row(CKM.CKM_EC_KEY_PAIR_GEN) with { GenerateKeyPair = EcGenerator.Generate };
+        yield return Row(CKM.CKM_NSS_ECDHE_NO_PAIRWISE_CHECK_KEY_PAIR_GEN) with { GenerateKeyPair = EcGenerator.GenerateWithoutPairwiseCheck };
         yield return Signing(CKM.CKM_ECDSA, null);
         yield return Signing(CKM.CKM_ECDSA_SHA1, HashSpecs.Sha1);
         yield return Signing(CKM.CKM_ECDSA_SHA224, HashSpecs.Sha224);

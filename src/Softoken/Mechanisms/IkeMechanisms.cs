@@ -9,7 +9,12 @@ namespace Softoken.Mechanisms;
 /// <summary>The IPsec key derivations of PKCS #11 v3.0 section 2.44 (RFC 2409, RFC 7296), with an HMAC PRF named by
 /// prfMechanism (CKM_SHA_1_HMAC, CKM_SHA256_HMAC ...): CKM_IKE_PRF_DERIVE (SKEYID / SKEYSEED),
 /// CKM_IKE1_PRF_DERIVE (SKEYID_d/a/e), CKM_IKE2_PRF_PLUS_DERIVE (prf+) and CKM_IKE1_EXTENDED_DERIVE (RFC 2409
-/// appendix B). Keys named by handle in the parameters arrive resolved to their values.</summary>
+/// appendix B). Keys named by handle in the parameters arrive resolved to their values.
+/// <para>NSS's vendor forms (lib/util/pkcs11n.h) came first and v3.0 standardised them field for field:
+/// CK_NSS_IKE_PRF_DERIVE_PARAMS, CK_NSS_IKE_PRF_PLUS_DERIVE_PARAMS, CK_NSS_IKE1_PRF_DERIVE_PARAMS and
+/// CK_NSS_IKE1_APP_B_PRF_DERIVE_PARAMS have the standard structures' layouts, so the CKM_NSS_ mechanisms are the same
+/// derivations. CKM_NSS_IKE1_APP_B_PRF_DERIVE also takes a bare CK_MECHANISM_TYPE (the PRF, no g^xy, no extra data),
+/// which the parameter decoder turns into the same parameter.</para></summary>
 internal static class IkeMechanisms
 {
     public static IEnumerable<MechanismRow> Rows()
@@ -18,6 +23,10 @@ internal static class IkeMechanisms
         yield return Row(CKM.CKM_IKE1_PRF_DERIVE, Ike1PrfDerive);
         yield return Row(CKM.CKM_IKE2_PRF_PLUS_DERIVE, Ike2PrfPlus);
         yield return Row(CKM.CKM_IKE1_EXTENDED_DERIVE, Ike1Extended);
+        yield return Row(CKM.CKM_NSS_IKE_PRF_DERIVE, PrfDerive);
+        yield return Row(CKM.CKM_NSS_IKE1_PRF_DERIVE, Ike1PrfDerive);
+        yield return Row(CKM.CKM_NSS_IKE_PRF_PLUS_DERIVE, Ike2PrfPlus);
+        yield return Row(CKM.CKM_NSS_IKE1_APP_B_PRF_DERIVE, Ike1Extended);
     }
 
     private static MechanismRow Row(CKM type, Func<DeriveRequest, DeriveResult> derive) =>
@@ -73,14 +82,15 @@ internal static class IkeMechanisms
     }
 
     /// <summary>RFC 2409 appendix B: K1 = prf(K, g^xy|extra) (or prf(K, 0x00) with neither), Kn = prf(K, Kn-1|g^xy|extra);
-    /// without g^xy a request no longer than the PRF is the base key itself, truncated.</summary>
+    /// with neither g^xy nor extra data a request no longer than the PRF is the base key itself, truncated (softokn's
+    /// behaviour: NSS's appendix B vectors 12 and 15 in ike-sha256-vectors.h).</summary>
     private static DeriveResult Ike1Extended(DeriveRequest r)
     {
         var p = Parameter<Ike1ExtendedParameter>(r);
         var alg = Prf(p.PrfMechanism);
         int length = RequiredLength(r.Template, alg);
         var key = BaseValue(r);
-        if (!p.HasGxy && length <= HashAlgorithms.Size(alg))
+        if (!p.HasGxy && p.ExtraData.Length == 0 && length <= HashAlgorithms.Size(alg))
         {
             if (length > key.Length) throw new Pkcs11Exception(CKR.CKR_KEY_SIZE_RANGE);
             return Result(key.AsSpan(0, length).ToArray(), r.Template, CKK.CKK_GENERIC_SECRET);

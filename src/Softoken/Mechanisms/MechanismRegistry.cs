@@ -33,6 +33,7 @@ internal static class MechanismRegistry
             HashKeyDerivationMechanisms.Rows(),
             TlsMechanisms.Rows(),
             Ssl3Mechanisms.Rows(),
+            ConstantTimeMacMechanisms.Rows(),
             RsaMechanisms.Rows(),
             DsaMechanisms.Rows(),
             DhMechanisms.Rows(),

@@ -24,6 +24,7 @@ internal static class PbeMechanisms
         yield return Pbes1(CKM.CKM_PBE_MD5_DES_CBC, HashAlg.MD5);
         yield return Pbe(CKM.CKM_NSS_PBE_SHA1_DES_CBC, CKK.CKK_DES, 8, ivLength: 8, 8, 8);
         yield return Pbe(CKM.CKM_PBE_SHA1_DES3_EDE_CBC, CKK.CKK_DES3, 24, ivLength: 8, 24, 24);
+        yield return FaultyDes3();
         yield return Pbe(CKM.CKM_PBE_SHA1_DES2_EDE_CBC, CKK.CKK_DES2, 16, ivLength: 8, 24, 24);
         yield return Pbe(CKM.CKM_PBE_SHA1_RC2_40_CBC, CKK.CKK_RC2, 5, ivLength: 8, 40, 40);
         yield return Pbe(CKM.CKM_PBE_SHA1_RC2_128_CBC, CKK.CKK_RC2, 16, ivLength: 8, 128, 128);
@@ -92,6 +93,24 @@ internal static class PbeMechanisms
             if (p.WantsInitVector) p.InitVector = iv;
             else CryptographicOperations.ZeroMemory(iv);
             return DerivedKeys.Secret(key, request.Template, CKK.CKK_DES);
+        },
+    };
+
+    /// <summary>CKM_NSS_PBE_SHA1_FAULTY_3DES_CBC: a DES3 key and IV from <see cref="NssPbkdf1Extended"/> with NSS's
+    /// faulty first hash, for keys NSS once stored with it. libsoftokn3 3.87 lists it (CKF_GENERATE, 24 bytes) but
+    /// answers its C_GenerateKey with CKR_MECHANISM_INVALID; Softoken generates the key lowpbe.c describes.</summary>
+    private static MechanismRow FaultyDes3() => new()
+    {
+        Type = CKM.CKM_NSS_PBE_SHA1_FAULTY_3DES_CBC,
+        MinKeySize = 24,
+        MaxKeySize = 24,
+        GenerateKey = request =>
+        {
+            var p = PbeParams(request);
+            var (key, iv) = NssPbkdf1Extended.DeriveDes3KeyAndIv(p.Password, p.Salt, Iterations(p.Iterations), faulty: true);
+            if (p.WantsInitVector) p.InitVector = iv;
+            else CryptographicOperations.ZeroMemory(iv);
+            return DerivedKeys.Secret(key, request.Template, CKK.CKK_DES3);
         },
     };
 

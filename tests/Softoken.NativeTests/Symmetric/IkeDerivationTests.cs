@@ -11,6 +11,12 @@ public sealed class IkeDerivationTests(ModuleFixture fixture) : SymmetricTest(fi
 {
     private const ulong CKM_IKE2_PRF_PLUS_DERIVE = 0x402E;
     private const ulong CKM_IKE_PRF_DERIVE = 0x402F;
+    private const ulong CKM_NSS_IKE_PRF_PLUS_DERIVE = 0xCE534372;
+    private const ulong CKM_NSS_IKE_PRF_DERIVE = 0xCE534373;
+    private const ulong CKM_NSS_IKE1_PRF_DERIVE = 0xCE534374;
+    private const ulong CKM_NSS_IKE1_APP_B_PRF_DERIVE = 0xCE534375;
+
+    private static readonly byte[] Skeyseed = Convert.FromHexString("5f00d1bd2c58ec224b1e6b71fa0f19a1faa7a193952c444411b47c1a9d8ba6fe");
 
     private byte[] Derive(ulong mechanismType, byte[] parameter, ulong baseKey, ulong length)
     {
@@ -62,5 +68,41 @@ public sealed class IkeDerivationTests(ModuleFixture fixture) : SymmetricTest(fi
         var t1 = HMACSHA256.HashData(skeyseed, (byte[])[.. s, 1]);
         var t2 = HMACSHA256.HashData(skeyseed, (byte[])[.. t1, .. s, 2]);
         Assert.Equal(ToHex([.. t1, .. t2[..8]]), ToHex(value));
+    }
+
+    /// <summary>NSS's vendor numbers with their CK_NSS_ structures, against NIST CAVP's IKEv2 sample (SKEYSEED and the
+    /// prf+ keying material, as NSS's gtests carry it) and softokn 3.87's own appendix B answer for the bare
+    /// CK_MECHANISM_TYPE parameter.</summary>
+    [Fact]
+    public void NssIkeMechanismsMatchPublishedAnswers()
+    {
+        var gir = Generic(Convert.FromHexString("0f4d257d7a58fc4545c7d7a88119eee5d5c9690c5b4c989171d3abbfd99d1d29"), Attr(CKA.CKA_DERIVE, true));
+        var (ni, nr) = (Convert.FromHexString("3f302be1abcb28e1"), Convert.FromHexString("8c332ee006064c9b"));
+        var prf = Struct().Ulong((ulong)CKM.CKM_SHA256_HMAC).Byte(1).Byte(0).DataLen(ni).DataLen(nr).Ulong(0).Build();
+        Assert.Equal(ToHex(Skeyseed), ToHex(Derive(CKM_NSS_IKE_PRF_DERIVE, prf, gir.ObjectId, 32)));
+        var skeyseed = Generic(Skeyseed, Attr(CKA.CKA_DERIVE, true));
+        var seed = Convert.FromHexString("3f302be1abcb28e18c332ee006064c9b40dac39e1e1a86408619a1cf9a6e4c07");
+        var plus = Struct().Ulong((ulong)CKM.CKM_SHA256_HMAC).Byte(0).Ulong(0).DataLen(seed).Build();
+        var dkm = ToHex(Derive(CKM_NSS_IKE_PRF_PLUS_DERIVE, plus, skeyseed.ObjectId, 132));
+        Assert.StartsWith("0b137d669b0947d7d026d593f0305ad401ff0c471357d695778a9c7f4b4869ec", dkm);
+        Assert.EndsWith("e90f8986d12d4aad", dkm);
+        var bare = BitConverter.GetBytes((ulong)CKM.CKM_SHA256_HMAC);
+        var appendixB = ToHex(Derive(CKM_NSS_IKE1_APP_B_PRF_DERIVE, bare, skeyseed.ObjectId, 132));
+        Assert.StartsWith("b10fff32cbeaa1e7afe6ab0b191e0bd63cd524849a4b56019146d232a24cf9af", appendixB);
+        Assert.EndsWith("bb5353d05ba94165", appendixB);
+    }
+
+    [Fact]
+    public void NssIke1PrfDeriveUsesTheGxyAndPreviousKeyHandles()
+    {
+        var skeyid = Random(32);
+        var (gxy, previous) = (Random(32), Random(32));
+        var (ckyI, ckyR) = (Random(8), Random(8));
+        var baseKey = Generic(skeyid, Attr(CKA.CKA_DERIVE, true));
+        // CK_NSS_IKE1_PRF_DERIVE_PARAMS: prfMechanism, bHasPrevKey, hKeygxy, hPrevKey, pCKYi/len, pCKYr/len, keyNumber.
+        var parameter = Struct().Ulong((ulong)CKM.CKM_SHA256_HMAC).Byte(1).Ulong(Generic(gxy).ObjectId).Ulong(Generic(previous).ObjectId)
+            .DataLen(ckyI).DataLen(ckyR).Ulong(1).Build();
+        var value = Derive(CKM_NSS_IKE1_PRF_DERIVE, parameter, baseKey.ObjectId, 32);
+        Assert.Equal(ToHex(HMACSHA256.HashData(skeyid, (byte[])[.. previous, .. gxy, .. ckyI, .. ckyR, 1])), ToHex(value));
     }
 }

@@ -50,6 +50,82 @@ public sealed class ChaChaTests
         Assert.Equal(64, Encrypt(CKM.CKM_CHACHA20, original, key, new byte[64]).Length);
     }
 
+    // Cross-checked with OpenSSL 3.0 (`openssl enc -chacha20 -K 000102..1f -iv COUNTER||NONCE` over zero bytes, the IV
+    // being the 32-bit little-endian counter then the 96-bit nonce): counter 0xfffffffe, nonce 000000000000004a00000000,
+    // the last two blocks a 96-bit nonce has.
+    private const string KeystreamAtFffffffe =
+        "143d2a137837a2a369b90769dd68f5ae394a28786b03f80c2a1e8d3d1ebdf4f0181e597e89f42939e94c717d60b681d34cf82dda79827ab2455b13428e525fd9" +
+        "6d29da5bd16a472910e8c0bdb47edfc8499c3222cc168d3721747fc2b21266d9f15c8339f10f354d16cc9b8e118eb182bf858ce5718fa4e76389ea4eb50a9475";
+
+    // OpenSSL's third block from that IV, where its counter carried into the first nonce word: the original layout's
+    // 64-bit counter 0x0000000100000000 with the 64-bit nonce 0000004a00000000.
+    private const string KeystreamAt2To32 =
+        "ebc17a3b93d30a5802739e841950e3bfddb3f6f44eda6d6082d558fc6cb863a0d58325d200a316e2c0620d2321c9ee4ff1b236c7de304fa135a1f1fe195136e1";
+
+    // OpenSSL, IV 0500000001000000 0001020304050607: 64-bit counter 0x0000000100000005, nonce 0001020304050607.
+    private const string KeystreamAt100000005 =
+        "2380303393d9683d80a6d56ec959bf46c7e004d95fa04d0854215f11c46e810cb6aa0b4e7065f6d8cfe8e84b81591cb61929e9056fa412e6d3c7398ebb1058351f" +
+        "57d537f8c1ef832978aa0830e164d01bb68cd0313e8fd09cfa2daf4c73d2a22cb7370f";
+
+    [Fact]
+    public void ChaCha20CounterNearTheTopOfThe32BitRange()
+    {
+        var key = Key(CKK.CKK_CHACHA20, Key0To31);
+        var nonce = Hex("000000000000004a00000000");
+        var fromFffffffe = new ChaCha20Parameter([0xfe, 0xff, 0xff, 0xff], 32, nonce, 96);
+        Assert.Equal(Hex(KeystreamAtFffffffe), Encrypt(CKM.CKM_CHACHA20, fromFffffffe, key, new byte[128]));
+        foreach (var splits in Splits)
+            Assert.Equal(Hex(KeystreamAtFffffffe), EncryptParts(CKM.CKM_CHACHA20, fromFffffffe, key, new byte[128], splits));
+        var fromFfffffff = new ChaCha20Parameter([0xff, 0xff, 0xff, 0xff], 32, nonce, 96);
+        Assert.Equal(Hex(KeystreamAtFffffffe)[64..], Encrypt(CKM.CKM_CHACHA20, fromFfffffff, key, new byte[64]));
+        var nss = Key(CKK.CKK_NSS_CHACHA20, Key0To31);
+        Assert.Equal(Hex(KeystreamAtFffffffe), Encrypt(CKM.CKM_NSS_CHACHA20_CTR, Iv("feffffff000000000000004a00000000"), nss, new byte[128]));
+    }
+
+    [Fact]
+    public void ChaCha20RefusesInputPastTheLastBlockOfA32BitCounter()
+    {
+        var key = Key(CKK.CKK_CHACHA20, Key0To31);
+        var parameter = new ChaCha20Parameter([0xfe, 0xff, 0xff, 0xff], 32, Hex("000000000000004a00000000"), 96);
+        Assert.Equal(CKR.CKR_DATA_LEN_RANGE, Error(() => Encrypt(CKM.CKM_CHACHA20, parameter, key, new byte[129])));
+        using var op = Encryptor(CKM.CKM_CHACHA20, parameter, key);
+        var first = new byte[100];
+        op.Update(new byte[100], first);
+        Assert.Equal(Hex(KeystreamAtFffffffe)[..100], first);
+        // 29 more bytes would need block 2^32: refused whole, and the 28 that fit still come out exactly.
+        Assert.Equal(CKR.CKR_DATA_LEN_RANGE, Error(() => op.Update(new byte[29], new byte[29])));
+        var last = new byte[28];
+        op.Update(new byte[28], last);
+        Assert.Equal(Hex(KeystreamAtFffffffe)[100..], last);
+    }
+
+    [Fact]
+    public void ChaCha20SixtyFourBitCounterAbove2To32()
+    {
+        var key = Key(CKK.CKK_CHACHA20, Key0To31);
+        var above = new ChaCha20Parameter([5, 0, 0, 0, 1, 0, 0, 0], 64, Hex("0001020304050607"), 64);
+        Assert.Equal(Hex(KeystreamAt100000005), Encrypt(CKM.CKM_CHACHA20, above, key, new byte[100]));
+        Assert.Equal(Hex(KeystreamAt100000005), EncryptParts(CKM.CKM_CHACHA20, above, key, new byte[100], 1, 63, 64, 65));
+        var carried = new ChaCha20Parameter([0, 0, 0, 0, 1, 0, 0, 0], 64, Hex("0000004a00000000"), 64);
+        Assert.Equal(Hex(KeystreamAt2To32), Encrypt(CKM.CKM_CHACHA20, carried, key, new byte[64]));
+        // The 64-bit counter carries from its low word into its high word.
+        var belowCarry = new ChaCha20Parameter([0xfe, 0xff, 0xff, 0xff, 0, 0, 0, 0], 64, Hex("0000004a00000000"), 64);
+        var acrossCarry = Encrypt(CKM.CKM_CHACHA20, belowCarry, key, new byte[192]);
+        Assert.Equal(Hex(KeystreamAtFffffffe), acrossCarry[..128]);
+        Assert.Equal(Hex(KeystreamAt2To32), acrossCarry[128..]);
+    }
+
+    [Fact]
+    public void ChaCha20SixtyFourBitCounterStopsAtItsLastBlock()
+    {
+        var key = Key(CKK.CKK_CHACHA20, Key0To31);
+        var top = new ChaCha20Parameter([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 64, Hex("0001020304050607"), 64);
+        // Block 2^64 - 1 of nonce N is block 2^32 - 1 of the RFC 8439 nonce ffffffff || N.
+        var same = new ChaCha20Parameter([0xff, 0xff, 0xff, 0xff], 32, Hex("ffffffff0001020304050607"), 96);
+        Assert.Equal(Encrypt(CKM.CKM_CHACHA20, same, key, new byte[64]), Encrypt(CKM.CKM_CHACHA20, top, key, new byte[64]));
+        Assert.Equal(CKR.CKR_DATA_LEN_RANGE, Error(() => Encrypt(CKM.CKM_CHACHA20, top, key, new byte[65])));
+    }
+
     [Fact]
     public void ChaCha20ParameterErrors()
     {
@@ -59,7 +135,7 @@ public sealed class ChaChaTests
             new ChaCha20Parameter([1, 0, 0, 0], 32, new byte[8], 64),
             new ChaCha20Parameter([1, 0], 16, new byte[12], 96),
             new ChaCha20Parameter([1, 0, 0, 0], 32, new byte[11], 96),
-            new ChaCha20Parameter([0xff, 0xff, 0xff, 0xff], 32, new byte[12], 96),
+            new ChaCha20Parameter([1, 0, 0, 0, 0, 0, 0, 0], 64, new byte[12], 96),
         })
             Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID, Error(() => Encryptor(CKM.CKM_CHACHA20, bad, key)));
         Assert.Equal(CKR.CKR_KEY_TYPE_INCONSISTENT, Error(() => Encryptor(CKM.CKM_CHACHA20,

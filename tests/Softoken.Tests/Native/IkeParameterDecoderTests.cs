@@ -65,4 +65,43 @@ public sealed class IkeParameterDecoderTests
         using var s = new NativeStruct().Ulong((ulong)CKM.CKM_SHA256_HMAC);
         Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID, Assert.Throws<Pkcs11Exception>(() => Decode(CKM.CKM_IKE_PRF_DERIVE, s)).Rv);
     }
+
+    [Theory]
+    [InlineData(0x402FUL, 0xCE534373UL)]
+    [InlineData(0x402EUL, 0xCE534372UL)]
+    [InlineData(0x4030UL, 0xCE534374UL)]
+    [InlineData(0x4031UL, 0xCE534375UL)]
+    public void NssVendorStructuresHaveTheStandardLayouts(ulong standard, ulong nss)
+    {
+        // The widest of the four (CK_IKE1_PRF_DERIVE_PARAMS) sliced to each structure's size by its decoder.
+        foreach (var s in new[]
+        {
+            new NativeStruct().Ulong((ulong)CKM.CKM_SHA256_HMAC).Bool(true).Bool(true).Bytes(A).Ulong(3).Bytes(B).Ulong(4).Ulong(42),
+            new NativeStruct().Ulong((ulong)CKM.CKM_SHA256_HMAC).Bool(true).Ulong(7).Bytes(B).Ulong(4),
+            new NativeStruct().Ulong((ulong)CKM.CKM_SHA256_HMAC).Bool(true).Ulong(5).Ulong(6).Bytes(A).Ulong(3).Bytes(B).Ulong(4).Ulong(0),
+        })
+        {
+            using (s)
+            {
+                var (address, length) = s.Build();
+                MechanismParameter? Try(CKM m)
+                {
+                    try { return ParameterInterop.Decode(m, address, length); }
+                    catch (Pkcs11Exception e) when (e.Rv == CKR.CKR_MECHANISM_PARAM_INVALID) { return null; }
+                }
+                Assert.Equal(Try((CKM)standard)?.ToString(), Try((CKM)nss)?.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public void NssAppendixBTakesABareMechanismType()
+    {
+        using var s = new NativeStruct().Ulong((ulong)CKM.CKM_SHA384_HMAC);
+        var p = Assert.IsType<Ike1ExtendedParameter>(Decode(CKM.CKM_NSS_IKE1_APP_B_PRF_DERIVE, s));
+        Assert.Equal((CKM.CKM_SHA384_HMAC, false, 0), (p.PrfMechanism, p.HasGxy, p.ExtraData.Length));
+        // The standard mechanism takes only its structure.
+        Assert.Equal(CKR.CKR_MECHANISM_PARAM_INVALID,
+            Assert.Throws<Pkcs11Exception>(() => Decode(CKM.CKM_IKE1_EXTENDED_DERIVE, s)).Rv);
+    }
 }

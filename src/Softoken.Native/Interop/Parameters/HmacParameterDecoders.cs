@@ -1,10 +1,23 @@
+using System.Runtime.InteropServices;
+using Softoken.Mechanisms.Parameters;
+using Softoken.Native.Abi;
 using Softoken.Pkcs11;
 
 namespace Softoken.Native.Interop.Parameters;
 
-/// <summary>CK_MAC_GENERAL_PARAMS (a CK_ULONG) of the CKM_*_HMAC_GENERAL mechanisms.</summary>
+/// <summary>CK_MAC_GENERAL_PARAMS (a CK_ULONG) of the CKM_*_HMAC_GENERAL mechanisms, and NSS's
+/// CK_NSS_MAC_CONSTANT_TIME_PARAMS of CKM_NSS_HMAC_CONSTANT_TIME / CKM_NSS_SSL3_MAC_CONSTANT_TIME.</summary>
 internal static unsafe class HmacParameterDecoders
 {
+    [StructLayout(LayoutKind.Sequential, Pack = AbiLayout.Pack)]
+    private struct CK_NSS_MAC_CONSTANT_TIME_PARAMS
+    {
+        public CK_ULONG macAlg;
+        public CK_ULONG ulBodyTotalLen;
+        public byte* pHeader;
+        public CK_ULONG ulHeaderLen;
+    }
+
     public static void Register(Dictionary<CKM, ParameterDecoder.Decoder> decoders)
     {
         CKM[] general =
@@ -15,5 +28,13 @@ internal static unsafe class HmacParameterDecoders
             CKM.CKM_SHA3_256_HMAC_GENERAL, CKM.CKM_SHA3_384_HMAC_GENERAL, CKM.CKM_SHA3_512_HMAC_GENERAL,
         ];
         foreach (var type in general) decoders[type] = ParameterDecoder.Ulong;
+        decoders[CKM.CKM_NSS_HMAC_CONSTANT_TIME] = MacConstantTime;
+        decoders[CKM.CKM_NSS_SSL3_MAC_CONSTANT_TIME] = MacConstantTime;
+    }
+
+    private static MechanismParameter MacConstantTime(byte* parameter, CK_ULONG length)
+    {
+        var p = ParameterDecoder.Struct<CK_NSS_MAC_CONSTANT_TIME_PARAMS>(parameter, length);
+        return new MacConstantTimeParameter((CKM)(ulong)p->macAlg, p->ulBodyTotalLen, ParameterDecoder.Bytes(p->pHeader, p->ulHeaderLen));
     }
 }

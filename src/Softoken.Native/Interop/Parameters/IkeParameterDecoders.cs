@@ -5,7 +5,8 @@ using Softoken.Pkcs11;
 
 namespace Softoken.Native.Interop.Parameters;
 
-/// <summary>The IKE derivation parameters (PKCS #11 v3.0 section 2.44).</summary>
+/// <summary>The IKE derivation parameters (PKCS #11 v3.0 section 2.44), and NSS's vendor mechanisms whose
+/// CK_NSS_IKE*_PARAMS structures (lib/util/pkcs11n.h) have the same layouts.</summary>
 internal static unsafe class IkeParameterDecoders
 {
     [StructLayout(LayoutKind.Sequential, Pack = AbiLayout.Pack)]
@@ -61,6 +62,18 @@ internal static unsafe class IkeParameterDecoders
         decoders[CKM.CKM_IKE2_PRF_PLUS_DERIVE] = PrfPlus;
         decoders[CKM.CKM_IKE1_PRF_DERIVE] = Ike1Prf;
         decoders[CKM.CKM_IKE1_EXTENDED_DERIVE] = Ike1Extended;
+        decoders[CKM.CKM_NSS_IKE_PRF_DERIVE] = Prf;
+        decoders[CKM.CKM_NSS_IKE_PRF_PLUS_DERIVE] = PrfPlus;
+        decoders[CKM.CKM_NSS_IKE1_PRF_DERIVE] = Ike1Prf;
+        decoders[CKM.CKM_NSS_IKE1_APP_B_PRF_DERIVE] = NssAppendixB;
+    }
+
+    /// <summary>CK_NSS_IKE1_APP_B_PRF_DERIVE_PARAMS, or (as softokn accepts) a bare CK_MECHANISM_TYPE naming the PRF:
+    /// then neither g^xy nor extra data.</summary>
+    private static MechanismParameter NssAppendixB(byte* parameter, CK_ULONG length)
+    {
+        if ((ulong)length != (ulong)sizeof(CK_ULONG)) return Ike1Extended(parameter, length);
+        return new Ike1ExtendedParameter((CKM)(ulong)*ParameterDecoder.Struct<CK_ULONG>(parameter, length), false, 0, []);
     }
 
     private static MechanismParameter Prf(byte* parameter, CK_ULONG length)

@@ -34,3 +34,8 @@ internal sealed record TlsVersionOutput(byte Major, byte Minor);
 /// writes their handles and the IVs into CK_SSL3_KEY_MAT_OUT.</summary>
 internal sealed record TlsKeyMaterial(
     byte[] ClientMacSecret, byte[] ServerMacSecret, byte[] ClientKey, byte[] ServerKey, byte[] ClientIv, byte[] ServerIv);
+
+/// <summary>CK_NSS_MAC_CONSTANT_TIME_PARAMS (CKM_NSS_HMAC_CONSTANT_TIME, CKM_NSS_SSL3_MAC_CONSTANT_TIME): the MAC
+/// mechanism naming the hash, the record body's total length (data, MAC and padding) and the header that is MACed
+/// before the data (the TLS sequence number, type, version and length).</summary>
+internal sealed record MacConstantTimeParameter(CKM MacAlg, ulong BodyTotalLength, byte[] Header) : MechanismParameter;
