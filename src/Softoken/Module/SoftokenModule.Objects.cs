@@ -118,6 +118,9 @@ internal sealed partial class SoftokenModule
         {
             throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
         }
+        // Imports are keyed by the key's content, so a changed key never finds its old entry; dropping the old
+        // one frees OpenSSL's copy now rather than when it ages out.
+        Crypto.KeyCaches.Forget(obj.Attributes);
     }
 
     public ulong CopyObject(Session session, ulong handle, AttributeSet changes)
@@ -141,6 +144,7 @@ internal sealed partial class SoftokenModule
         {
             Objects.RemoveSessionObject(handle);
         }
+        Crypto.KeyCaches.Forget(obj.Attributes);
     }
 
     public ulong GetObjectSize(Session session, ulong handle) =>

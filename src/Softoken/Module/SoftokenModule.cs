@@ -74,6 +74,7 @@ internal sealed partial class SoftokenModule
             module.Objects.Clear();
             module.DigestStates.Clear();
             module.PinResults.Clear();
+            KeyCaches.Clear();
             module.KeyStorageSlot.Store?.Dispose();
         }
     }
