@@ -172,14 +172,17 @@ internal sealed class EcKey : IDisposable
     public ECPrivateKeyParameters BouncyPrivate() =>
         new("EC", Unsigned.ToBig(D!), new DerObjectIdentifier(Curve.Oid));
 
-    /// <summary>BouncyCastle's public key (cached by point); a point not on the curve is CKR_PUBLIC_KEY_INVALID.</summary>
-    public ECPublicKeyParameters BouncyPublic()
+    /// <summary>BouncyCastle's public key for repeated use (verification, ECDH), cached by point; a point not on the
+    /// curve is CKR_PUBLIC_KEY_INVALID.</summary>
+    public ECPublicKeyParameters CachedBouncyPublic()
     {
-        using var lease = BouncyPublics.Acquire(KeyFingerprint.Of("bc-public", Curve.EncodedOid, Q), DecodePublic);
+        using var lease = BouncyPublics.Acquire(KeyFingerprint.Of("bc-public", Curve.EncodedOid, Q), BouncyPublic);
         return lease.Key;
     }
 
-    private ECPublicKeyParameters DecodePublic()
+    /// <summary>BouncyCastle's public key, decoded afresh (for encodings); a point not on the curve is
+    /// CKR_PUBLIC_KEY_INVALID.</summary>
+    public ECPublicKeyParameters BouncyPublic()
     {
         try
         {

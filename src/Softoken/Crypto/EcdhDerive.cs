@@ -61,7 +61,7 @@ internal static class EcdhDerive
         ECPublicKeyParameters peerKey;
         try
         {
-            peerKey = EcKey.FromPoint(key.Curve, peerPoint).BouncyPublic();
+            peerKey = EcKey.FromPoint(key.Curve, peerPoint).CachedBouncyPublic();
         }
         catch (Pkcs11Exception)
         {
