@@ -133,7 +133,8 @@ internal sealed partial class SoftokenModule
     public void DestroyObject(Session session, ulong handle)
     {
         var obj = Resolve(session, handle);
-        if (!obj.Attributes.Bool(CKA.CKA_DESTROYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
+        var destroyed = obj.Attributes;
+        if (!destroyed.Bool(CKA.CKA_DESTROYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
         if (obj.StoreId is { } id)
         {
             if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
@@ -144,7 +145,9 @@ internal sealed partial class SoftokenModule
         {
             Objects.RemoveSessionObject(handle);
         }
-        Crypto.KeyCaches.Forget(obj.Attributes);
+        // Drops the key's platform imports now (they are keyed by content: no other object can reach them unless
+        // it holds the same key material).
+        Crypto.KeyCaches.Forget(destroyed);
     }
 
     public ulong GetObjectSize(Session session, ulong handle) =>
