@@ -125,6 +125,12 @@ internal static class EcCurves
     /// (specifiedCurve) parameters are CKR_CURVE_NOT_SUPPORTED; bytes that are not DER are CKR_DOMAIN_PARAMS_INVALID.</summary>
     public static EcCurve Parse(ReadOnlySpan<byte> ecParams, CurveKind kind)
     {
+        // The common case, a named curve's OID in the DER this token writes, without an ASN.1 parse (every EC
+        // operation reads its key's curve).
+        foreach (var known in All)
+        {
+            if (known.Kind == kind && ecParams.SequenceEqual(known.EncodedOid)) return known;
+        }
         Asn1Object parsed;
         try
         {
