@@ -8,7 +8,8 @@ namespace Softoken.Tokens;
 /// <para>
 /// What softokn does (NSS lowpbe.c, bug 1606992): it keeps the last three PBKDF2 results in a process-wide cache,
 /// each with a plain copy of the password, the salt, the iteration count, the hash and the key length, compares
-/// them with memcmp on every key derivation, and frees them only at C_Finalize.
+/// them byte for byte on every PBKDF2 key derivation, and keeps them until a newer result takes the slot (round
+/// robin) or C_Finalize (sftk_PBELockShutdown) frees them.
 /// </para>
 /// <para>
 /// What this cache does differently, and the trade-off: an entry is found by a tag, HMAC-SHA256 under a random key
