@@ -42,7 +42,7 @@ internal static class EcGenerator
             using var key = EcKey.Private(priv);
             EcKey.Adopt(key, generated);
         }
-        PairwiseCheck(material, curve, request.Random);
+        PairwiseCheck(material, request.Random);
         return material;
     }
 
@@ -51,8 +51,9 @@ internal static class EcGenerator
     /// public key again would cost .NET's key check, a multiplication by the group order, more than the sign and
     /// verify together. On BouncyCastle's curves it is the public key object's point, decoded and kept for later
     /// verifications.</summary>
-    private static void PairwiseCheck(KeyPairMaterial material, EcCurve curve, RandomSource random)
+    private static void PairwiseCheck(KeyPairMaterial material, RandomSource random)
     {
+        var curve = EcCurves.OfKey(material.Public, CurveKind.Weierstrass);
         var digest = new byte[32];
         random.Fill(digest);
         var secure = BouncyRandom.For(random);
