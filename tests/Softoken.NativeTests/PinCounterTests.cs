@@ -64,6 +64,42 @@ public sealed class PinCounterTests(ModuleFixture fixture) : InitializedModuleTe
     }
 
     [Fact]
+    public void AfterTheRightPinWasCachedWrongPinsStillFailCountAndLockIt()
+    {
+        // A repeated login with the right PIN is served from the PBKDF2 result cache; that must change nothing for
+        // other PINs, nor let the cached PIN past a lock.
+        SetUserPin(UserPin);
+        var session = OpenSession(KeyStorageSlotId);
+        for (int i = 0; i < 3; i++)
+        {
+            session.Login(CKU.CKU_USER, UserPin);
+            session.Logout();
+        }
+        Expect.Rv(CKR.CKR_PIN_INCORRECT, () => session.Login(CKU.CKU_USER, UserPin + "x"));
+        Assert.Equal((ulong)CKF.CKF_USER_PIN_COUNT_LOW, UserCounter);
+        Expect.Rv(CKR.CKR_PIN_INCORRECT, () => session.Login(CKU.CKU_USER, UserPin[..^1]));
+        Assert.NotEqual(0UL, UserCounter & CKF.CKF_USER_PIN_FINAL_TRY);
+        Expect.Rv(CKR.CKR_PIN_INCORRECT, () => session.Login(CKU.CKU_USER, ""));
+        Assert.Equal((ulong)CKF.CKF_USER_PIN_LOCKED, UserCounter);
+        Expect.Rv(CKR.CKR_PIN_LOCKED, () => session.Login(CKU.CKU_USER, UserPin));
+        Assert.Equal(CKS.CKS_RO_PUBLIC_SESSION, session.GetSessionInfo().State);
+    }
+
+    [Fact]
+    public void ACachedPinNoLongerLogsInAfterC_SetPin()
+    {
+        SetUserPin(UserPin);
+        var rw = OpenSession(KeyStorageSlotId, readWrite: true);
+        rw.Login(CKU.CKU_USER, UserPin);
+        rw.Logout();
+        rw.Login(CKU.CKU_USER, UserPin);
+        rw.SetPin(UserPin, "changed-pin");
+        rw.Logout();
+        Expect.Rv(CKR.CKR_PIN_INCORRECT, () => rw.Login(CKU.CKU_USER, UserPin));
+        rw.Login(CKU.CKU_USER, "changed-pin");
+    }
+
+    [Fact]
     public void FailuresAreStoredInTheDatabaseAndSurviveReinitialization()
     {
         SetUserPin(UserPin);

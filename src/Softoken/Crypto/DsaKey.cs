@@ -11,7 +11,7 @@ internal sealed class DsaKey : IDisposable
 {
     public const int MinPrimeBits = 512;
     public const int MaxPrimeBits = 3072;
-    private static readonly PlatformKeyCache<DSA> Keys = new(32);
+    private static readonly PlatformKeyCache<DSA> Keys = KeyCaches.Shared<DSA>(32);
 
     private byte[]? y;
 
@@ -68,10 +68,21 @@ internal sealed class DsaKey : IDisposable
 
     public DsaPublicKeyParameters BouncyPublic() => new(Unsigned.ToBig(Y), BouncyParameters());
 
+    private KeyFingerprint Fingerprint() =>
+        X is not null ? KeyFingerprint.Of("dsa-private", P, Q, G, X) : KeyFingerprint.Of("dsa-public", P, Q, G, Y);
+
+    /// <summary>The cache keys of a key object's imports (the private one of a private key object, whose public form
+    /// is left to expire: computing y is a modular exponentiation).</summary>
+    public static IReadOnlyList<KeyFingerprint> FingerprintsOf(AttributeSet key)
+    {
+        using var k = KeyChecks.IsPrivate(key, CKA.CKA_VALUE) ? Private(key) : Public(key);
+        return [k.Fingerprint()];
+    }
+
     /// <summary>The OpenSSL key (about five times faster than BouncyCastle for DSA-2048), or null if .NET refuses it.</summary>
     public PlatformKeyCache<DSA>.Lease? Platform()
     {
-        var fp = X is not null ? KeyFingerprint.Of("dsa-private", P, Q, G, X) : KeyFingerprint.Of("dsa-public", P, Q, G, Y);
+        var fp = Fingerprint();
         try
         {
             return Keys.Acquire(fp, () =>

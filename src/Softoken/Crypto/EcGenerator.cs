@@ -23,7 +23,7 @@ internal static class EcGenerator
         var curve = EcCurves.Parse(ecParams, CurveKind.Weierstrass);
         byte[] d, q;
         ECDsa? generated = null;
-        if (curve.OnPlatform)
+        if (curve.UsePlatform)
         {
             generated = ECDsa.Create(curve.PlatformCurve);
             var p = generated.ExportParameters(true);
@@ -52,13 +52,20 @@ internal static class EcGenerator
         return material;
     }
 
+    /// <summary>Signs a random digest with the new private key and verifies it. On OpenSSL's curves the verifier is
+    /// the generated OpenSSL key itself (whose public point is the CKA_EC_POINT just exported): importing the
+    /// public key again would cost .NET's key check, a multiplication by the group order, more than the sign and
+    /// verify together. On BouncyCastle's curves it is the public key object's point, decoded and kept for later
+    /// verifications.</summary>
     private static void PairwiseCheck(KeyPairMaterial material, RandomSource random)
     {
+        var curve = EcCurves.OfKey(material.Public, CurveKind.Weierstrass);
         var digest = new byte[32];
         random.Fill(digest);
         var secure = BouncyRandom.For(random);
         using var signer = new EcdsaScheme(EcKey.Private(material.Private), secure);
-        using var verifier = new EcdsaScheme(EcKey.Public(material.Public), secure);
+        using var verifier = curve.UsePlatform ? new EcdsaScheme(EcKey.Private(material.Private), secure)
+            : new EcdsaScheme(EcKey.Public(material.Public), secure);
         var signature = new byte[signer.SignatureLength];
         signer.Sign(digest, signature);
         if (!verifier.Verify(digest, signature)) throw new Pkcs11Exception(CKR.CKR_GENERAL_ERROR, "pairwise consistency check");

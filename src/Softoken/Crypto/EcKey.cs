@@ -12,8 +12,17 @@ namespace Softoken.Crypto;
 /// imports (cached) and its BouncyCastle form.</summary>
 internal sealed class EcKey : IDisposable
 {
-    private static readonly PlatformKeyCache<ECDsa> Signers = new(64);
-    private static readonly PlatformKeyCache<ECDiffieHellman> Agreements = new(64);
+    private static readonly PlatformKeyCache<ECDsa> Signers = KeyCaches.Shared<ECDsa>(64);
+    private static readonly PlatformKeyCache<ECDiffieHellman> Agreements = KeyCaches.Shared<ECDiffieHellman>(64);
+
+    /// <summary>ECDH peers' public keys as OpenSSL imported them: .NET checks an imported point with a full
+    /// multiplication by the group order, which costs as much as the agreement itself, so a peer that comes back
+    /// (a static key, a benchmark) is imported once.</summary>
+    private static readonly PlatformKeyCache<ECDiffieHellmanPublicKey> Peers = KeyCaches.Shared<ECDiffieHellmanPublicKey>(64);
+
+    /// <summary>Decoded public points for BouncyCastle: a point keeps the precomputed multiples its first
+    /// verification made (for P-384 the second and later verifications cost less than half the first).</summary>
+    private static readonly PlatformKeyCache<ECPublicKeyParameters> BouncyPublics = KeyCaches.Shared<ECPublicKeyParameters>(64);
 
     private byte[]? point;
 
@@ -125,13 +134,13 @@ internal sealed class EcKey : IDisposable
 
     public PlatformKeyCache<ECDsa>.Lease? PlatformSigner()
     {
-        if (!Curve.OnPlatform) return null;
+        if (!Curve.UsePlatform) return null;
         return TryAcquire(Signers, Fingerprint("ecdsa"), () => Import(ECDsa.Create(), IsPrivate));
     }
 
     public PlatformKeyCache<ECDiffieHellman>.Lease? PlatformAgreement()
     {
-        if (!Curve.OnPlatform) return null;
+        if (!Curve.UsePlatform) return null;
         return TryAcquire(Agreements, Fingerprint("ecdh"), () => Import(ECDiffieHellman.Create(), IsPrivate));
     }
 
@@ -163,7 +172,16 @@ internal sealed class EcKey : IDisposable
     public ECPrivateKeyParameters BouncyPrivate() =>
         new("EC", Unsigned.ToBig(D!), new DerObjectIdentifier(Curve.Oid));
 
-    /// <summary>BouncyCastle's public key; a point not on the curve is CKR_PUBLIC_KEY_INVALID.</summary>
+    /// <summary>BouncyCastle's public key for repeated use (verification, ECDH), cached by point; a point not on the
+    /// curve is CKR_PUBLIC_KEY_INVALID.</summary>
+    public ECPublicKeyParameters CachedBouncyPublic()
+    {
+        using var lease = BouncyPublics.Acquire(KeyFingerprint.Of("bc-public", Curve.EncodedOid, Q), BouncyPublic);
+        return lease.Key;
+    }
+
+    /// <summary>BouncyCastle's public key, decoded afresh (for encodings); a point not on the curve is
+    /// CKR_PUBLIC_KEY_INVALID.</summary>
     public ECPublicKeyParameters BouncyPublic()
     {
         try
@@ -176,13 +194,42 @@ internal sealed class EcKey : IDisposable
         }
     }
 
+    /// <summary>An ECDH peer's point (raw, uncompressed) as an OpenSSL public key, imported once per point; a point
+    /// OpenSSL refuses is CKR_MECHANISM_PARAM_INVALID.</summary>
+    public static PlatformKeyCache<ECDiffieHellmanPublicKey>.Lease PlatformPeer(EcCurve curve, byte[] point) =>
+        Peers.Acquire(KeyFingerprint.Of("ecdh-peer", curve.EncodedOid, point), () =>
+        {
+            using var peer = ECDiffieHellman.Create();
+            try
+            {
+                peer.ImportParameters(FromPoint(curve, point).PlatformParameters(false));
+            }
+            catch (CryptographicException)
+            {
+                throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID, "EC point not on the curve");
+            }
+            return peer.PublicKey;
+        });
+
+    /// <summary>The cache keys of a key object's imports and decodings.</summary>
+    public static IReadOnlyList<KeyFingerprint> FingerprintsOf(AttributeSet key)
+    {
+        if (KeyChecks.IsPrivate(key, CKA.CKA_VALUE))
+        {
+            using var priv = Private(key);
+            return [priv.Fingerprint("ecdsa"), priv.Fingerprint("ecdh")];
+        }
+        using var pub = Public(key);
+        return [pub.Fingerprint("ecdsa"), KeyFingerprint.Of("bc-public", pub.Curve.EncodedOid, pub.Q)];
+    }
+
     private KeyFingerprint Fingerprint(string use) =>
         IsPrivate ? KeyFingerprint.Of(use + "-private", Curve.EncodedOid, D) : KeyFingerprint.Of(use + "-public", Curve.EncodedOid, point);
 
     private byte[] ComputePoint()
     {
         if (D is null) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, "CKA_EC_POINT");
-        if (Curve.OnPlatform)
+        if (Curve.UsePlatform)
         {
             using var key = ECDsa.Create();
             var p = new ECParameters { Curve = Curve.PlatformCurve, D = Unsigned.PadLeft(D, PlatformScalarLength) };

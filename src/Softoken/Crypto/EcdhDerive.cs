@@ -54,22 +54,14 @@ internal static class EcdhDerive
         {
             if (platform is not null)
             {
-                using var peer = ECDiffieHellman.Create();
-                try
-                {
-                    peer.ImportParameters(EcKey.FromPoint(key.Curve, peerPoint).PlatformParameters(false));
-                }
-                catch (CryptographicException)
-                {
-                    throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID, "EC point not on the curve");
-                }
-                return platform.Key.DeriveRawSecretAgreement(peer.PublicKey);
+                using var peer = EcKey.PlatformPeer(key.Curve, peerPoint);
+                return platform.Key.DeriveRawSecretAgreement(peer.Key);
             }
         }
         ECPublicKeyParameters peerKey;
         try
         {
-            peerKey = EcKey.FromPoint(key.Curve, peerPoint).BouncyPublic();
+            peerKey = EcKey.FromPoint(key.Curve, peerPoint).CachedBouncyPublic();
         }
         catch (Pkcs11Exception)
         {

@@ -14,6 +14,7 @@ internal sealed class EcdsaScheme : ISignatureScheme
     private readonly EcKey key;
     private readonly SecureRandom random;
     private readonly PlatformKeyCache<ECDsa>.Lease? platform;
+    private readonly ECPublicKeyParameters? bouncyPublic;
 
     public EcdsaScheme(EcKey key, SecureRandom random)
     {
@@ -21,7 +22,7 @@ internal sealed class EcdsaScheme : ISignatureScheme
         this.random = random;
         platform = key.PlatformSigner();
         // Without OpenSSL's import (which checks the point) a public key is checked now, at C_VerifyInit.
-        if (platform is null && !key.IsPrivate) key.BouncyPublic();
+        if (platform is null && !key.IsPrivate) bouncyPublic = key.CachedBouncyPublic();
     }
 
     public int SignatureLength => key.SignatureLength;
@@ -65,7 +66,7 @@ internal sealed class EcdsaScheme : ISignatureScheme
         }
         int n = key.Curve.OrderLength;
         var verifier = new ECDsaSigner();
-        verifier.Init(false, key.BouncyPublic());
+        verifier.Init(false, bouncyPublic ?? key.CachedBouncyPublic());
         return verifier.VerifySignature(input.ToArray(), Unsigned.ToBig(signature[..n]), Unsigned.ToBig(signature[n..]));
     }
 

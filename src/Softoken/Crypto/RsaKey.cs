@@ -9,8 +9,8 @@ namespace Softoken.Crypto;
 /// its OpenSSL import (cached) and its BouncyCastle form.</summary>
 internal sealed class RsaKey : IDisposable
 {
-    private static readonly PlatformKeyCache<RSA> PrivateKeys = new(64);
-    private static readonly PlatformKeyCache<RSA> PublicKeys = new(64);
+    private static readonly PlatformKeyCache<RSA> PrivateKeys = KeyCaches.Shared<RSA>(64);
+    private static readonly PlatformKeyCache<RSA> PublicKeys = KeyCaches.Shared<RSA>(64);
 
     private RsaKey(AttributeSet key, bool isPrivate)
     {
@@ -103,8 +103,7 @@ internal sealed class RsaKey : IDisposable
                 finally { Wipe(p); }
             });
         }
-        var pub = KeyFingerprint.Of("rsa-public", Modulus, PublicExponent);
-        return TryAcquire(PublicKeys, pub, () => Import(new RSAParameters { Modulus = Modulus, Exponent = PublicExponent }));
+        return TryAcquire(PublicKeys, PublicFingerprint(), () => Import(new RSAParameters { Modulus = Modulus, Exponent = PublicExponent }));
     }
 
     /// <summary>Puts an OpenSSL key generated for this key object into the cache (ownership passes to the cache).</summary>
@@ -112,6 +111,25 @@ internal sealed class RsaKey : IDisposable
     {
         using var lease = PrivateKeys.Acquire(key.PrivateFingerprint(), () => rsa);
     }
+
+    /// <summary>The cache keys of a key object's imports: its public form, and its private one for a private key.</summary>
+    public static IReadOnlyList<KeyFingerprint> FingerprintsOf(AttributeSet key)
+    {
+        var fingerprints = new List<KeyFingerprint>(2);
+        if (KeyChecks.IsPrivate(key, CKA.CKA_PRIVATE_EXPONENT))
+        {
+            using var priv = Private(key);
+            fingerprints.Add(priv.PrivateFingerprint());
+        }
+        if (key.Has(CKA.CKA_PUBLIC_EXPONENT))
+        {
+            using var pub = Public(key);
+            fingerprints.Add(pub.PublicFingerprint());
+        }
+        return fingerprints;
+    }
+
+    private KeyFingerprint PublicFingerprint() => KeyFingerprint.Of("rsa-public", Modulus, PublicExponent);
 
     private KeyFingerprint PrivateFingerprint() =>
         KeyFingerprint.Of("rsa-private", Modulus, PublicExponent, PrivateExponent, Prime1, Prime2, Exponent1, Exponent2, Coefficient);

@@ -23,14 +23,14 @@ internal sealed partial class SoftokenModule
             LoginContextSpecific(session, store, pin);
             return;
         }
-        var record = store.Read();
+        var (record, seen) = ReadPins(store);
         lock (Gate)
         {
             CheckCanLogin(session, userType, record);
         }
         var pinRecord = userType == CKU.CKU_SO ? record.SoPin
             : record.UserPin ?? throw new Pkcs11Exception(CKR.CKR_USER_PIN_NOT_INITIALIZED);
-        var masterKey = Verify(slot, store, userType, record, pinRecord, pin);
+        var masterKey = Verify(slot, store, userType, record, pinRecord, pin, seen);
         lock (Gate)
         {
             try
@@ -68,16 +68,17 @@ internal sealed partial class SoftokenModule
             if (slot.HasOpenSessions) throw new Pkcs11Exception(CKR.CKR_SESSION_EXISTS);
         }
         CheckPinLength(soPin);
-        var record = store.Read();
+        var (record, seen) = ReadPins(store);
         if (record.SoPinSetByUser)
         {
-            var old = Verify(slot, store, CKU.CKU_SO, record, record.SoPin, soPin);
+            var old = Verify(slot, store, CKU.CKU_SO, record, record.SoPin, soPin, seen);
             CryptographicOperations.ZeroMemory(old);
         }
         var masterKey = PinVault.NewMasterKey();
         try
         {
             store.Reinitialize(DecodeLabel(label), PinVault.Seal(soPin, masterKey, Config.PinIterations));
+            PinResults.Clear();
             Objects.ForgetAllStoreIds(slot);
             lock (Gate) ForgetLogin(slot);
         }
@@ -99,6 +100,7 @@ internal sealed partial class SoftokenModule
             if (slot.LoggedIn != CKU.CKU_SO || slot.MasterKey is null) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
             slot.Store.SetPin(CKU.CKU_USER, PinVault.Seal(pin, slot.MasterKey, Config.PinIterations));
         }
+        PinResults.Clear();
     }
 
     /// <summary>C_SetPIN: changes the SO PIN when the SO is logged in, the user PIN otherwise.</summary>
@@ -110,13 +112,14 @@ internal sealed partial class SoftokenModule
         CKU who;
         lock (Gate) who = slot.LoggedIn == CKU.CKU_SO ? CKU.CKU_SO : CKU.CKU_USER;
         CheckPinLength(newPin);
-        var record = store.Read();
+        var (record, seen) = ReadPins(store);
         var current = who == CKU.CKU_SO ? record.SoPin
             : record.UserPin ?? throw new Pkcs11Exception(CKR.CKR_USER_PIN_NOT_INITIALIZED);
-        var masterKey = Verify(slot, store, who, record, current, oldPin);
+        var masterKey = Verify(slot, store, who, record, current, oldPin, seen);
         try
         {
             store.SetPin(who, PinVault.Seal(newPin, masterKey, Config.PinIterations));
+            PinResults.Clear();
         }
         finally
         {
@@ -131,9 +134,9 @@ internal sealed partial class SoftokenModule
             if (session.Slot.LoggedIn != CKU.CKU_USER) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
         }
         if (!session.HasActiveOperation) throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED);
-        var record = store.Read();
+        var (record, seen) = ReadPins(store);
         var key = Verify(session.Slot, store, CKU.CKU_USER, record,
-            record.UserPin ?? throw new Pkcs11Exception(CKR.CKR_USER_PIN_NOT_INITIALIZED), pin);
+            record.UserPin ?? throw new Pkcs11Exception(CKR.CKR_USER_PIN_NOT_INITIALIZED), pin, seen);
         CryptographicOperations.ZeroMemory(key);
         session.ContextAuthenticated = true;
     }
@@ -155,13 +158,14 @@ internal sealed partial class SoftokenModule
     }
 
     /// <summary>Checks a PIN against its record, counting failures in the database (so every process sharing the
-    /// token sees them) and refusing locked PINs. Returns the unwrapped master key.</summary>
-    private static byte[] Verify(Slot slot, ITokenStore store, CKU user, TokenRecord record, PinRecord pinRecord,
-        ReadOnlySpan<byte> pin)
+    /// token sees them) and refusing locked PINs. Returns the unwrapped master key. A locked PIN is refused before
+    /// any check, cached or not.</summary>
+    private byte[] Verify(Slot slot, ITokenStore store, CKU user, TokenRecord record, PinRecord pinRecord,
+        ReadOnlySpan<byte> pin, long seen)
     {
         int failures = user == CKU.CKU_SO ? record.SoFailures : record.UserFailures;
         if (slot.IsLocked(failures)) throw new Pkcs11Exception(CKR.CKR_PIN_LOCKED);
-        var masterKey = PinVault.Open(pin, pinRecord);
+        var masterKey = PinVault.Open(pin, pinRecord, PinResults, seen);
         if (masterKey is null)
         {
             if (!store.ReadOnly) store.RecordFailure(user);
@@ -169,6 +173,14 @@ internal sealed partial class SoftokenModule
         }
         if (failures > 0 && !store.ReadOnly) store.ResetFailures(user);
         return masterKey;
+    }
+
+    /// <summary>The token record, with the PIN cache's generation taken before it was read: a PIN check on a record
+    /// that a concurrent PIN change replaces adds nothing to the cache afterwards.</summary>
+    private (TokenRecord Record, long Seen) ReadPins(ITokenStore store)
+    {
+        long seen = PinResults.Generation;
+        return (store.Read(), seen);
     }
 
     private void CheckPinLength(ReadOnlySpan<byte> pin)

@@ -120,6 +120,9 @@ internal sealed partial class SoftokenModule
         {
             throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
         }
+        // Imports are keyed by the key's content, so a changed key never finds its old entry; dropping the old
+        // one frees OpenSSL's copy now rather than when it ages out.
+        Crypto.KeyCaches.Forget(obj.Attributes);
     }
 
     public ulong CopyObject(Session session, ulong handle, AttributeSet changes)
@@ -132,7 +135,8 @@ internal sealed partial class SoftokenModule
     public void DestroyObject(Session session, ulong handle)
     {
         var obj = Resolve(session, handle);
-        if (!obj.Attributes.Bool(CKA.CKA_DESTROYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
+        var destroyed = obj.Attributes;
+        if (!destroyed.Bool(CKA.CKA_DESTROYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
         if (obj.StoreId is { } id)
         {
             if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
@@ -143,6 +147,9 @@ internal sealed partial class SoftokenModule
         {
             Objects.RemoveSessionObject(handle);
         }
+        // Drops the key's platform imports now (they are keyed by content: no other object can reach them unless
+        // it holds the same key material).
+        Crypto.KeyCaches.Forget(destroyed);
     }
 
     public ulong GetObjectSize(Session session, ulong handle) =>

@@ -39,6 +39,10 @@ internal sealed partial class SoftokenModule
     /// <summary>Digest states saved by C_GetOperationState, valid in this process until C_Finalize.</summary>
     public DigestStateVault DigestStates { get; } = new();
 
+    /// <summary>Recent PBKDF2 results of successful PIN checks (softokn keeps such a cache too): cleared when a PIN
+    /// changes, the token is reinitialised, and at C_Finalize.</summary>
+    internal PinKdfCache PinResults { get; } = new();
+
     /// <summary>Guards login state and the session rules that depend on it.</summary>
     internal Lock Gate { get; } = new();
 
@@ -69,6 +73,8 @@ internal sealed partial class SoftokenModule
             foreach (var slot in module.Slots) ForgetLogin(slot);
             module.Objects.Clear();
             module.DigestStates.Clear();
+            module.PinResults.Clear();
+            KeyCaches.Clear();
             module.KeyStorageSlot.Store?.Dispose();
         }
     }

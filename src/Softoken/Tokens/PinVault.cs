@@ -20,17 +20,22 @@ internal static class PinVault
     /// <summary>derived[0..32] = wrapping key, derived[32..64] = verifier.</summary>
     private static void Derive(ReadOnlySpan<byte> pin, byte[] salt, int iterations, Span<byte> derived)
     {
-        Span<byte> secret = stackalloc byte[32];
+        Span<byte> secret = stackalloc byte[PinKdfCache.SecretLength];
         try
         {
             Rfc2898DeriveBytes.Pbkdf2(pin, salt, secret, iterations, HashAlgorithmName.SHA256);
-            HKDF.Expand(HashAlgorithmName.SHA256, secret, derived[..32], KekInfo);
-            HKDF.Expand(HashAlgorithmName.SHA256, secret, derived[32..], VerifierInfo);
+            Expand(secret, derived);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
         }
+    }
+
+    private static void Expand(ReadOnlySpan<byte> secret, Span<byte> derived)
+    {
+        HKDF.Expand(HashAlgorithmName.SHA256, secret, derived[..32], KekInfo);
+        HKDF.Expand(HashAlgorithmName.SHA256, secret, derived[32..], VerifierInfo);
     }
 
     public static byte[] NewMasterKey() => RandomNumberGenerator.GetBytes(MasterKeyLength);
@@ -56,19 +61,26 @@ internal static class PinVault
         }
     }
 
-    /// <summary>Returns the master key when <paramref name="pin"/> is right, null when it is wrong.</summary>
-    public static byte[]? Open(ReadOnlySpan<byte> pin, PinRecord record)
+    /// <summary>Returns the master key when <paramref name="pin"/> is right, null when it is wrong. With a
+    /// <paramref name="cache"/>, a PIN that opened this record recently skips PBKDF2 (see <see cref="PinKdfCache"/>);
+    /// any other PIN runs the full KDF, and only a PIN that opens the record is added (unless the cache was cleared
+    /// since <paramref name="seenGeneration"/>, taken before the record was read).</summary>
+    public static byte[]? Open(ReadOnlySpan<byte> pin, PinRecord record, PinKdfCache? cache = null, long seenGeneration = 0)
     {
+        Span<byte> secret = stackalloc byte[PinKdfCache.SecretLength];
         Span<byte> derived = stackalloc byte[64];
         try
         {
-            Derive(pin, record.Salt, record.Iterations, derived);
+            bool cached = cache is not null && cache.TryGet(pin, record.Salt, record.Iterations, secret);
+            if (!cached) Rfc2898DeriveBytes.Pbkdf2(pin, record.Salt, secret, record.Iterations, HashAlgorithmName.SHA256);
+            Expand(secret, derived);
             if (!CryptographicOperations.FixedTimeEquals(derived[32..], record.Verifier)) return null;
             var masterKey = new byte[MasterKeyLength];
             using var gcm = new AesGcm(derived[..32], TagLength);
             var w = record.WrappedMasterKey;
             gcm.Decrypt(w.AsSpan(0, NonceLength), w.AsSpan(NonceLength, MasterKeyLength),
                 w.AsSpan(NonceLength + MasterKeyLength, TagLength), masterKey, WrapContext);
+            if (!cached) cache?.Add(pin, record.Salt, record.Iterations, secret, seenGeneration);
             return masterKey;
         }
         catch (CryptographicException)
@@ -77,6 +89,7 @@ internal static class PinVault
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(secret);
             CryptographicOperations.ZeroMemory(derived);
         }
     }
