@@ -13,6 +13,17 @@ internal sealed class KeyedPool<T> where T : class
 
     private readonly ConditionalWeakTable<byte[], Entry> table = new();
 
+    public KeyedPool() => KeyValueCaches.Register(Forget);
+
+    /// <summary>Drops the idle objects keyed with a key value about to be wiped, and wipes the entry's copy.</summary>
+    private void Forget(byte[] value)
+    {
+        if (!table.TryGetValue(value, out var entry)) return;
+        table.Remove(value);
+        lock (entry.Idle) entry.Idle.Clear();
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(entry.Key);
+    }
+
     /// <summary>An idle object keyed with <paramref name="value"/>, or null; <paramref name="lease"/> is where to
     /// give it (or a newly keyed one) back.</summary>
     public T? Rent(byte[] value, out Lease lease)

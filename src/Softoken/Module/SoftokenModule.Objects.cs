@@ -11,7 +11,7 @@ namespace Softoken.Module;
 /// with the visibility, write and login rules of section 4.</summary>
 internal sealed partial class SoftokenModule
 {
-    public ObjectTable Objects { get; } = new();
+    public ObjectTable Objects { get; } = new(Crypto.KeyValueCaches.Forget);
 
     public ulong CreateObject(Session session, AttributeSet template)
     {

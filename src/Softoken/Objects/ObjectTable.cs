@@ -4,8 +4,9 @@ namespace Softoken.Objects;
 
 /// <summary>Object handles of this process: session objects by handle, and a two-way map between handles and the
 /// stable ids of token objects. A handle stays valid for the life of its object; handles are never reused
-/// while the module is initialised.</summary>
-internal sealed class ObjectTable
+/// while the module is initialised. <paramref name="beforeWipe"/> runs just before a session object's attribute
+/// set is wiped (so that caches keyed by its key value can forget it).</summary>
+internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<ulong, SessionObject> sessionObjects = [];
@@ -19,7 +20,7 @@ internal sealed class ObjectTable
         lock (gate)
         {
             var handle = ++lastHandle;
-            sessionObjects[handle] = new SessionObject(handle, slot, ownerSession, attributes);
+            sessionObjects[handle] = new SessionObject(handle, slot, ownerSession, new SharedAttributes(attributes, beforeWipe));
             Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
             return handle;
         }
@@ -44,6 +45,16 @@ internal sealed class ObjectTable
         lock (gate) return sessionObjects.TryGetValue(handle, out var obj) ? (obj.Slot, obj.Attributes.Clone()) : null;
     }
 
+    /// <summary>A session object's attributes for the life of an operation, without a copy: the set stays intact
+    /// until the lease ends even if the object is changed or destroyed meanwhile. The caller must not change it.</summary>
+    public (Slot Slot, KeyLease Lease)? LeaseSessionObject(ulong handle)
+    {
+        lock (gate) return sessionObjects.TryGetValue(handle, out var obj) ? (obj.Slot, obj.Shared.Lease()) : null;
+    }
+
+    /// <summary>A token object's attributes loaded for one operation, wiped when the lease ends.</summary>
+    public KeyLease LeaseLoaded(AttributeSet attributes) => SharedAttributes.Owned(attributes, beforeWipe);
+
     public (Slot Slot, long Id)? StoreId(ulong handle)
     {
         lock (gate) return storeIdByHandle.TryGetValue(handle, out var entry) ? entry : null;
@@ -55,9 +66,9 @@ internal sealed class ObjectTable
         lock (gate)
         {
             if (!sessionObjects.TryGetValue(handle, out var obj)) return false;
-            var old = obj.Attributes;
-            obj.Attributes = attributes;
-            old.Dispose();
+            var old = obj.Shared;
+            obj.Shared = new SharedAttributes(attributes, beforeWipe);
+            old.Retire();
             return true;
         }
     }
@@ -68,7 +79,7 @@ internal sealed class ObjectTable
         {
             if (!sessionObjects.Remove(handle, out var obj)) return false;
             Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
-            obj.Attributes.Dispose();
+            obj.Shared.Retire();
             return true;
         }
     }
@@ -117,7 +128,7 @@ internal sealed class ObjectTable
             foreach (var obj in owned)
             {
                 sessionObjects.Remove(obj.Handle);
-                obj.Attributes.Dispose();
+                obj.Shared.Retire();
             }
             Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
         }
@@ -127,7 +138,7 @@ internal sealed class ObjectTable
     {
         lock (gate)
         {
-            foreach (var obj in sessionObjects.Values) obj.Attributes.Dispose();
+            foreach (var obj in sessionObjects.Values) obj.Shared.Retire();
             sessionObjects.Clear();
             Volatile.Write(ref sessionObjectCount, 0);
             handleByStoreId.Clear();
