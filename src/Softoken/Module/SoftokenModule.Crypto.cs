@@ -111,7 +111,7 @@ internal sealed partial class SoftokenModule
             }
             try
             {
-                CheckUsable(lease.Attributes, EmptyLocked, mechanism, usage);
+                CheckUsable(lease.Attributes, NoLockedAttributes, mechanism, usage);
                 return lease;
             }
             catch
@@ -133,8 +133,6 @@ internal sealed partial class SoftokenModule
             throw;
         }
     }
-
-    private static readonly HashSet<CKA> EmptyLocked = [];
 
     private static void CheckUsable(AttributeSet a, IReadOnlySet<CKA> locked, CKM mechanism, CKA usage)
     {

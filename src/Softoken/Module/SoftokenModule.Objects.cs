@@ -75,9 +75,12 @@ internal sealed partial class SoftokenModule
         throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
     }
 
-    public AttributeRead[] GetAttributeValues(Session session, ulong handle, IReadOnlyList<CKA> types)
+    public AttributeRead[] GetAttributeValues(Session session, ulong handle, IReadOnlyList<CKA> types) =>
+        Read(session, handle, obj => ReadValues(obj, types));
+
+    /// <summary>The requested values, copied: the object's own set may be wiped once the read ends.</summary>
+    private static AttributeRead[] ReadValues(ObjectRef obj, IReadOnlyList<CKA> types)
     {
-        var obj = Resolve(session, handle);
         var a = obj.Attributes;
         var cls = a.Class!.Value;
         var rules = ObjectSchema.Cached(cls, ObjectSchema.IsKeyClass(cls) || cls == CKO.CKO_DOMAIN_PARAMETERS ? a.KeyType : null);
@@ -90,12 +93,30 @@ internal sealed partial class SoftokenModule
             if (secret && (hidden || obj.Locked.Contains(type)))
                 result[i] = new AttributeRead(type, null, CKR.CKR_ATTRIBUTE_SENSITIVE);
             else if (a.Bytes(type) is { } value)
-                result[i] = new AttributeRead(type, value, CKR.CKR_OK);
+                result[i] = new AttributeRead(type, (byte[])value.Clone(), CKR.CKR_OK);
             else
                 result[i] = new AttributeRead(type, null, obj.Locked.Contains(type) ? CKR.CKR_ATTRIBUTE_SENSITIVE : CKR.CKR_ATTRIBUTE_TYPE_INVALID);
         }
         return result;
     }
+
+    /// <summary>Like <see cref="Resolve"/> for a caller that only reads: a session object's attributes are not
+    /// copied but held (<see cref="ObjectTable.LeaseSessionObject"/>) while <paramref name="read"/> runs, which
+    /// must neither change them nor keep references into them.</summary>
+    private T Read<T>(Session session, ulong handle, Func<ObjectRef, T> read)
+    {
+        if (Objects.LeaseSessionObject(handle) is not { } found) return read(Resolve(session, handle));
+        var (slot, lease) = found;
+        using (lease)
+        {
+            var attributes = lease.Attributes;
+            if (slot != session.Slot || (attributes.Bool(CKA.CKA_PRIVATE) && !UserAuthenticated(slot)))
+                throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+            return read(new ObjectRef(handle, slot, null, attributes, NoLockedAttributes));
+        }
+    }
+
+    private static readonly HashSet<CKA> NoLockedAttributes = [];
 
     public void SetAttributeValues(Session session, ulong handle, AttributeSet changes)
     {
@@ -129,12 +150,12 @@ internal sealed partial class SoftokenModule
 
     public void DestroyObject(Session session, ulong handle)
     {
-        var obj = Resolve(session, handle);
-        if (!obj.Attributes.Bool(CKA.CKA_DESTROYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
-        if (obj.StoreId is { } id)
+        var (destroyable, storeId, slot) = Read(session, handle, o => (o.Attributes.Bool(CKA.CKA_DESTROYABLE, true), o.StoreId, o.Slot));
+        if (!destroyable) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
+        if (storeId is { } id)
         {
             if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
-            obj.Slot.Store!.Delete(id);
+            slot.Store!.Delete(id);
             Objects.ForgetStoreId(handle);
         }
         else
@@ -144,7 +165,7 @@ internal sealed partial class SoftokenModule
     }
 
     public ulong GetObjectSize(Session session, ulong handle) =>
-        (ulong)Resolve(session, handle).Attributes.Sum(a => 16 + a.Value.Length);
+        Read(session, handle, obj => (ulong)obj.Attributes.Sum(a => 16 + a.Value.Length));
 
     public void FindObjectsInit(Session session, AttributeSet template)
     {
