@@ -15,7 +15,7 @@ internal sealed partial class SoftokenModule
 
     public ulong CreateObject(Session session, AttributeSet template)
     {
-        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created);
+        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created, random: Random.Fill);
         if (attributes.Class == CKO.CKO_PUBLIC_KEY && attributes.KeyType == CKK.CKK_EC) Crypto.EcKey.ValidateCreatedPublic(attributes);
         CompletePublicInfo(attributes);
         if (attributes.Bool(CKA.CKA_TRUSTED))
@@ -145,7 +145,7 @@ internal sealed partial class SoftokenModule
     {
         var obj = Resolve(session, handle);
         if (obj.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
-        return AddObject(session, ObjectEditor.ApplyCopy(obj.Attributes, changes));
+        return AddObject(session, ObjectEditor.ApplyCopy(obj.Attributes, changes, Random.Fill));
     }
 
     public void DestroyObject(Session session, ulong handle)
