@@ -37,7 +37,8 @@ internal static class ObjectBuilder
             AttributeValues.Check(type, value);
         }
 
-        var result = template.Clone();
+        // Room for the defaults and token attributes that follow (about 25 for a key), so the set never grows.
+        var result = template.Clone(room: 32);
         result.SetUlong(CKA.CKA_CLASS, (ulong)cls);
         if (needsKeyType) result.SetUlong(CKA.CKA_KEY_TYPE, (ulong)keyType!.Value);
         if (computed is not null)
