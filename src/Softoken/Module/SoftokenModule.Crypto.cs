@@ -39,10 +39,9 @@ internal sealed partial class SoftokenModule
         Func<MechanismRow, Func<MechanismContext, T>?> factoryOf,
         Func<Session, ActiveOperation<T>?> current, Action<Session, ActiveOperation<T>> install) where T : IDisposable
     {
-        lock (session.Gate)
-        {
-            if (current(session) is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
-        }
+        // An early answer without the session lock (a reference read is atomic); the check that counts is the one
+        // under the lock below, where the operation is installed.
+        if (current(session) is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
         var row = MechanismRegistry.Get(mechanism);
         var factory = factoryOf(row) ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
         // The operation holds the key's attributes (shared, not copied) until it ends.
