@@ -19,8 +19,15 @@ internal sealed class SessionObject(ulong handle, Slot slot, ulong ownerSession,
 
     public ulong OwnerSession { get; } = ownerSession;
 
-    /// <summary>Replaced whole (never mutated in place) under the object table's lock; the replaced set is retired.</summary>
-    public SharedAttributes Shared { get; set; } = attributes;
+    private SharedAttributes shared = attributes;
+
+    /// <summary>Replaced whole (never mutated in place) under the object table's lock, then the replaced set is
+    /// retired; read without the lock by leases.</summary>
+    public SharedAttributes Shared
+    {
+        get => Volatile.Read(ref shared);
+        set => Volatile.Write(ref shared, value);
+    }
 
     public AttributeSet Attributes => Shared.Attributes;
 }

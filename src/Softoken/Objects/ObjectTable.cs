@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Softoken.Slots;
 
 namespace Softoken.Objects;
@@ -5,11 +6,12 @@ namespace Softoken.Objects;
 /// <summary>Object handles of this process: session objects by handle, and a two-way map between handles and the
 /// stable ids of token objects. A handle stays valid for the life of its object; handles are never reused
 /// while the module is initialised. <paramref name="beforeWipe"/> runs just before a session object's attribute
-/// set is wiped (so that caches keyed by its key value can forget it).</summary>
+/// set is wiped (so that caches keyed by its key value can forget it). Changes take the table's lock; leasing a
+/// session object for an operation does not (operation inits in different sessions do not contend).</summary>
 internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<ulong, SessionObject> sessionObjects = [];
+    private readonly ConcurrentDictionary<ulong, SessionObject> sessionObjects = [];
     private readonly Dictionary<(ulong Slot, long Id), ulong> handleByStoreId = [];
     private readonly Dictionary<ulong, (Slot Slot, long Id)> storeIdByHandle = [];
     private ulong lastHandle;
@@ -21,7 +23,7 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
         {
             var handle = ++lastHandle;
             sessionObjects[handle] = new SessionObject(handle, slot, ownerSession, new SharedAttributes(attributes, beforeWipe));
-            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
+            Volatile.Write(ref sessionObjectCount, sessionObjectCount + 1);
             return handle;
         }
     }
@@ -49,7 +51,12 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
     /// until the lease ends even if the object is changed or destroyed meanwhile. The caller must not change it.</summary>
     public (Slot Slot, KeyLease Lease)? LeaseSessionObject(ulong handle)
     {
-        lock (gate) return sessionObjects.TryGetValue(handle, out var obj) ? (obj.Slot, obj.Shared.Lease()) : null;
+        while (sessionObjects.TryGetValue(handle, out var obj))
+        {
+            if (obj.Shared.TryLease() is { } lease) return (obj.Slot, lease);
+            // Retired between the look-up and the lease: the object was changed (look again) or removed.
+        }
+        return null;
     }
 
     /// <summary>A token object's attributes loaded for one operation, wiped when the lease ends.</summary>
@@ -77,8 +84,8 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
     {
         lock (gate)
         {
-            if (!sessionObjects.Remove(handle, out var obj)) return false;
-            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
+            if (!sessionObjects.TryRemove(handle, out var obj)) return false;
+            Volatile.Write(ref sessionObjectCount, sessionObjectCount - 1);
             obj.Shared.Retire();
             return true;
         }
@@ -109,7 +116,15 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
     /// runs under the table lock (the sets may be wiped by another thread as soon as it is released).</summary>
     public List<ulong> SessionObjectsMatching(Slot slot, Func<AttributeSet, bool> predicate)
     {
-        lock (gate) return sessionObjects.Values.Where(o => o.Slot == slot && predicate(o.Attributes)).Select(o => o.Handle).ToList();
+        lock (gate)
+        {
+            var handles = new List<ulong>();
+            foreach (var (handle, obj) in sessionObjects)
+            {
+                if (obj.Slot == slot && predicate(obj.Attributes)) handles.Add(handle);
+            }
+            return handles;
+        }
     }
 
     /// <summary>Destroys the session objects a closing session created. Takes no lock and allocates nothing when
@@ -120,17 +135,17 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
         lock (gate)
         {
             List<SessionObject>? owned = null;
-            foreach (var obj in sessionObjects.Values)
+            foreach (var (_, obj) in sessionObjects)
             {
                 if (obj.OwnerSession == sessionHandle) (owned ??= []).Add(obj);
             }
             if (owned is null) return;
             foreach (var obj in owned)
             {
-                sessionObjects.Remove(obj.Handle);
+                sessionObjects.TryRemove(obj.Handle, out _);
                 obj.Shared.Retire();
             }
-            Volatile.Write(ref sessionObjectCount, sessionObjects.Count);
+            Volatile.Write(ref sessionObjectCount, sessionObjectCount - owned.Count);
         }
     }
 
@@ -138,7 +153,7 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
     {
         lock (gate)
         {
-            foreach (var obj in sessionObjects.Values) obj.Shared.Retire();
+            foreach (var (_, obj) in sessionObjects) obj.Shared.Retire();
             sessionObjects.Clear();
             Volatile.Write(ref sessionObjectCount, 0);
             handleByStoreId.Clear();

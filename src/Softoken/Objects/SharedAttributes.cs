@@ -4,8 +4,8 @@ namespace Softoken.Objects;
 /// key (an operation init used to deep-copy every attribute of its key). The set is never changed in place: a change
 /// replaces it whole, and the replaced or destroyed set is retired. It is wiped (after <c>beforeWipe</c> let the
 /// key-material caches forget its value) exactly once, when it is retired and no lease holds it any more: at once
-/// when unused, else when the last operation using it ends. Leases are taken only under the object table's lock and
-/// never on a retired set, so a destroyed or changed key is never handed out again.</summary>
+/// when unused, else when the last operation using it ends. A lease is never granted on a retired set (the state
+/// changes by compare-and-swap), so a destroyed or changed key is never handed out again.</summary>
 internal sealed class SharedAttributes(AttributeSet attributes, Action<AttributeSet>? beforeWipe)
 {
     private const int Retired = 1;
@@ -20,20 +20,22 @@ internal sealed class SharedAttributes(AttributeSet attributes, Action<Attribute
     public static KeyLease Owned(AttributeSet attributes, Action<AttributeSet>? beforeWipe)
     {
         var shared = new SharedAttributes(attributes, beforeWipe);
-        var lease = shared.Lease();
+        var lease = shared.TryLease()!;
         shared.Retire();
         return lease;
     }
 
-    /// <summary>Only under the owner's lock, and only while the set is not retired.</summary>
-    public KeyLease Lease()
+    /// <summary>A lease, or null once the set is retired (it must then not be used: look the object up again).</summary>
+    public KeyLease? TryLease()
     {
-        if ((Interlocked.Add(ref state, OneUser) & Retired) != 0)
+        int current = Volatile.Read(ref state);
+        while ((current & Retired) == 0)
         {
-            Release();
-            throw new InvalidOperationException("lease on a retired attribute set");
+            int seen = Interlocked.CompareExchange(ref state, current + OneUser, current);
+            if (seen == current) return new KeyLease(this);
+            current = seen;
         }
-        return new KeyLease(this);
+        return null;
     }
 
     /// <summary>The owner no longer holds the set (object destroyed or changed, session closed, C_Finalize).</summary>

@@ -11,9 +11,14 @@ public sealed class SessionObjectLeaseTests
 {
     private readonly List<AttributeSet> wiped = [];
     private readonly ObjectTable table;
+
+    private void Wiped(AttributeSet set)
+    {
+        lock (wiped) wiped.Add(set);
+    }
     private readonly Slot slot = new(Slot.CryptoSlotId, new Softoken.Configuration.ModuleConfig { DatabaseDirectory = "unused", Source = "test" }, null);
 
-    public SessionObjectLeaseTests() => table = new ObjectTable(wiped.Add);
+    public SessionObjectLeaseTests() => table = new ObjectTable(Wiped);
 
     private ulong AddKey(byte value, ulong owner = 7) =>
         table.AddSessionObject(slot, owner, Attrs.AesKey(16, (CKA.CKA_LABEL, "key")).WithValue(value));
@@ -95,6 +100,50 @@ public sealed class SessionObjectLeaseTests
         Assert.Null(table.LeaseSessionObject(other));
         held.Dispose();
         Assert.True(IsWiped(held.Attributes));
+    }
+
+    [Fact]
+    public void LeasesTakenWhileOtherThreadsChangeTheObjectNeverSeeAWipedSet()
+    {
+        var handle = AddKey(9);
+        int replacements = 0;
+        bool writing = true;
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            int seen = 0;
+            while (Volatile.Read(ref writing) || seen < 100)
+            {
+                if (table.LeaseSessionObject(handle)?.Lease is not { } lease) continue;
+                using (lease)
+                {
+                    var value = lease.Attributes.Bytes(CKA.CKA_VALUE)!;
+                    Thread.SpinWait(20);
+                    Assert.All(value, b => Assert.Equal(value[0], b));
+                    Assert.NotEqual(0, value[0]);
+                    seen++;
+                }
+            }
+            return seen;
+        })).ToArray();
+        var writer = Task.Run(() =>
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                AttributeSet next;
+                using (var current = table.LeaseSessionObject(handle)!.Value.Lease) next = current.Attributes.Clone();
+                next.WithValue((byte)(replacements % 250 + 1));
+                table.ReplaceAttributes(handle, next);
+                replacements++;
+            }
+            Volatile.Write(ref writing, false);
+        });
+        Task.WaitAll([writer, .. readers]);
+
+        Assert.All(readers, r => Assert.True(r.Result > 0));
+        Assert.Equal(replacements, wiped.Count);
+        Assert.All(wiped, set => Assert.True(IsWiped(set)));
+        table.RemoveSessionObject(handle);
+        Assert.Equal(replacements + 1, wiped.Distinct().Count());
     }
 
     [Fact]
