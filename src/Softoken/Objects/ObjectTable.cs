@@ -15,7 +15,8 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
     private readonly Dictionary<(ulong Slot, long Id), ulong> handleByStoreId = [];
     private readonly Dictionary<ulong, (Slot Slot, long Id)> storeIdByHandle = [];
     private ulong lastHandle;
-    private int sessionObjectCount;
+    /// <summary>Session objects that a session owns (the token's own objects, owner 0, are not counted).</summary>
+    private int ownedObjectCount;
 
     public ulong AddSessionObject(Slot slot, ulong ownerSession, AttributeSet attributes)
     {
@@ -23,7 +24,7 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
         {
             var handle = ++lastHandle;
             sessionObjects[handle] = new SessionObject(handle, slot, ownerSession, new SharedAttributes(attributes, beforeWipe));
-            Volatile.Write(ref sessionObjectCount, sessionObjectCount + 1);
+            if (ownerSession != 0) Volatile.Write(ref ownedObjectCount, ownedObjectCount + 1);
             return handle;
         }
     }
@@ -85,7 +86,7 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
         lock (gate)
         {
             if (!sessionObjects.TryRemove(handle, out var obj)) return false;
-            Volatile.Write(ref sessionObjectCount, sessionObjectCount - 1);
+            if (obj.OwnerSession != 0) Volatile.Write(ref ownedObjectCount, ownedObjectCount - 1);
             obj.Shared.Retire();
             return true;
         }
@@ -128,10 +129,10 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
     }
 
     /// <summary>Destroys the session objects a closing session created. Takes no lock and allocates nothing when
-    /// the process has no session objects at all (the common case on C_CloseSession).</summary>
+    /// no session owns an object (the common case on C_CloseSession; the token's own profile objects do not count).</summary>
     public void RemoveOwnedBy(ulong sessionHandle)
     {
-        if (Volatile.Read(ref sessionObjectCount) == 0) return;
+        if (Volatile.Read(ref ownedObjectCount) == 0) return;
         lock (gate)
         {
             List<SessionObject>? owned = null;
@@ -145,7 +146,7 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
                 sessionObjects.TryRemove(obj.Handle, out _);
                 obj.Shared.Retire();
             }
-            Volatile.Write(ref sessionObjectCount, sessionObjectCount - owned.Count);
+            Volatile.Write(ref ownedObjectCount, ownedObjectCount - owned.Count);
         }
     }
 
@@ -155,7 +156,7 @@ internal sealed class ObjectTable(Action<AttributeSet>? beforeWipe = null)
         {
             foreach (var (_, obj) in sessionObjects) obj.Shared.Retire();
             sessionObjects.Clear();
-            Volatile.Write(ref sessionObjectCount, 0);
+            Volatile.Write(ref ownedObjectCount, 0);
             handleByStoreId.Clear();
             storeIdByHandle.Clear();
         }
