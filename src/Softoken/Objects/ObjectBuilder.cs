@@ -57,10 +57,9 @@ internal static class ObjectBuilder
             if (rules.ContainsKey(CKA.CKA_PRIME_BITS)) CompleteBitLength(result, CKA.CKA_PRIME, CKA.CKA_PRIME_BITS);
             if (rules.ContainsKey(CKA.CKA_SUBPRIME_BITS)) CompleteBitLength(result, CKA.CKA_SUBPRIME, CKA.CKA_SUBPRIME_BITS);
         }
-        foreach (var (type, rule) in rules)
+        foreach (var type in ObjectSchema.RequiredAttributes(cls, needsKeyType ? keyType : null))
         {
-            if ((rule & AttributeRule.Required) != 0 && !result.Has(type))
-                throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, type.ToString());
+            if (!result.Has(type)) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, type.ToString());
         }
         ApplyDefaults(result, cls, rules);
         result.Set(CKA.CKA_UNIQUE_ID, NewUniqueId(random));
