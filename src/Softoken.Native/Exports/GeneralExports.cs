@@ -36,7 +36,7 @@ internal static unsafe class GeneralExports
                         ?? throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD);
                 }
             }
-            SoftokenModule.Initialize(parameters, ProcessEnvironment.Get, SqliteTokenStore.Open);
+            SoftokenModule.Initialize(parameters, ProcessEnvironment.Get, SqliteTokenStore.Open, ProcessEnvironment.ProcessId);
             return Boundary.Ok;
         }
         catch (Exception e)

@@ -15,6 +15,14 @@ internal static partial class ProcessEnvironment
         return value == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(value);
     }
 
+    /// <summary>The process id as the kernel gives it now: the runtime's Environment.ProcessId is read once and
+    /// stays the parent's in a child of fork.</summary>
+    public static int ProcessId() =>
+        OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? getpid() : Environment.ProcessId;
+
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr getenv(string name);
+
+    [LibraryImport("libc")]
+    private static partial int getpid();
 }

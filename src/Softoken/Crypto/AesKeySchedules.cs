@@ -14,7 +14,26 @@ namespace Softoken.Crypto;
 /// round keys live as long as any engine would.</summary>
 internal static class AesKeySchedules
 {
-    private static readonly ConditionalWeakTable<byte[], Entry> Table = new();
+    private static readonly ConditionalWeakTable<byte[], Entry> Table = Registered();
+
+    private static ConditionalWeakTable<byte[], Entry> Registered()
+    {
+        KeyValueCaches.Register(Forget);
+        return new();
+    }
+
+    /// <summary>Drops the entry of a key value about to be wiped, and wipes the entry's copy of the key (operations
+    /// that still hold the entry's engine refuse nothing: they hold a lease on the key, so this runs after them).</summary>
+    private static void Forget(byte[] value)
+    {
+        if (Table.TryGetValue(value, out var entry))
+        {
+            Table.Remove(value);
+            entry.Encrypt = null;
+            entry.Decrypt = null;
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(entry.Key);
+        }
+    }
 
     /// <summary>An engine keyed with <paramref name="value"/> for the given direction, ready for ProcessBlock only
     /// (never Init it again: it is shared), or null where AES-NI is missing. <paramref name="key"/> receives the

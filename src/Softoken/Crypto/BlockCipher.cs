@@ -92,6 +92,7 @@ internal static class BlockCiphers
     public static BlockCipher Create(BlockKey key, bool forEncryption)
     {
         if (key.Algorithm == BlockAlgorithm.Aes) return new AesBlockCipher(key.Value, forEncryption);
+        if (key.Algorithm == BlockAlgorithm.Des3) return new TripleDesBlockCipher(InitEngine(key, forEncryption), key.Value, forEncryption);
         return new BouncyBlockCipher(InitEngine(key, forEncryption), forEncryption);
     }
 

@@ -11,7 +11,14 @@ namespace Softoken.Crypto;
 /// for the next message under the same key, which the PRF constructions (TLS P_hash, SP 800-108) rely on.</summary>
 internal sealed class Hmac : IPrf
 {
+    /// <summary>Keyed OpenSSL HMACs per key value array, for the next operation with the same key: creating and
+    /// keying an HMAC context costs about as much as MACing a kilobyte. Only the OpenSSL-backed SHA-1 and SHA-256.</summary>
+    private static readonly KeyedPool<Hmac> Sha1Pool = new(), Sha256Pool = new();
+
     private readonly byte[] key;
+    private KeyedPool<Hmac>.Lease lease;
+    private bool pooled;
+    private bool midMessage;
     private readonly HashAlgorithmName? platformName;
     private readonly byte[]? buffer;
     private int buffered;
@@ -27,12 +34,26 @@ internal sealed class Hmac : IPrf
         else if (platformName is not null) buffer = new byte[AdaptiveDigest.Threshold];
     }
 
+    /// <summary>An HMAC keyed with a key object's value (the array itself, which the caller keeps intact while the
+    /// MAC is in use), reused from an earlier operation with the same value array when one is idle. Give it back with
+    /// <see cref="Release"/>.</summary>
+    public static Hmac ForKeyValue(HashAlg alg, byte[] value)
+    {
+        var pool = alg switch { HashAlg.SHA1 => Sha1Pool, HashAlg.SHA256 => Sha256Pool, _ => null };
+        if (pool is null) return new Hmac(alg, value);
+        var mac = pool.Rent(value, out var lease) ?? new Hmac(alg, value);
+        mac.lease = lease;
+        mac.pooled = true;
+        return mac;
+    }
+
     public HashAlg Alg { get; }
 
     public int Size => HashAlgorithms.Size(Alg);
 
     public void Update(ReadOnlySpan<byte> data)
     {
+        midMessage = true;
         if (platform is not null)
         {
             platform.AppendData(data);
@@ -59,6 +80,7 @@ internal sealed class Hmac : IPrf
     /// <summary>Writes the full MAC (<see cref="Size"/> bytes) and resets to the keyed initial state.</summary>
     public int Finish(Span<byte> destination)
     {
+        midMessage = false;
         if (platform is not null)
         {
             int n = platform.GetHashAndReset(destination);
@@ -88,8 +110,22 @@ internal sealed class Hmac : IPrf
         return result;
     }
 
+    /// <summary>Ends a use: an HMAC from <see cref="ForKeyValue"/> that is between messages goes back to its pool,
+    /// any other is disposed.</summary>
+    public void Release()
+    {
+        if (pooled && !midMessage && platform is not null)
+        {
+            pooled = false;
+            lease.Return(this);
+            return;
+        }
+        Dispose();
+    }
+
     public void Dispose()
     {
+        pooled = false;
         platform?.Dispose();
         platform = null;
         bouncy?.Reset();

@@ -13,6 +13,22 @@ internal sealed class KeyedPool<T> where T : class
 
     private readonly ConditionalWeakTable<byte[], Entry> table = new();
 
+    public KeyedPool() => KeyValueCaches.Register(Forget);
+
+    /// <summary>Drops (and disposes, when they can be) the idle objects keyed with a key value about to be wiped,
+    /// and wipes the entry's copy; an object given back later is disposed instead of kept.</summary>
+    private void Forget(byte[] value)
+    {
+        if (!table.TryGetValue(value, out var entry)) return;
+        table.Remove(value);
+        lock (entry.Idle)
+        {
+            entry.Forgotten = true;
+            while (entry.Idle.TryPop(out var item)) (item as IDisposable)?.Dispose();
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(entry.Key);
+        }
+    }
+
     /// <summary>An idle object keyed with <paramref name="value"/>, or null; <paramref name="lease"/> is where to
     /// give it (or a newly keyed one) back.</summary>
     public T? Rent(byte[] value, out Lease lease)
@@ -35,11 +51,18 @@ internal sealed class KeyedPool<T> where T : class
         /// <summary>Gives back an object keyed with this lease's key and reset to its just-keyed state.</summary>
         public void Return(T item)
         {
-            if (entry is null) return;
-            lock (entry.Idle)
+            if (entry is not null)
             {
-                if (entry.Idle.Count < MaxIdle) entry.Idle.Push(item);
+                lock (entry.Idle)
+                {
+                    if (!entry.Forgotten && entry.Idle.Count < MaxIdle)
+                    {
+                        entry.Idle.Push(item);
+                        return;
+                    }
+                }
             }
+            (item as IDisposable)?.Dispose();
         }
     }
 
@@ -48,5 +71,8 @@ internal sealed class KeyedPool<T> where T : class
         public byte[] Key { get; } = key;
 
         public Stack<T> Idle { get; } = new();
+
+        /// <summary>The key was wiped: nothing is pooled for it any more (set under the Idle lock).</summary>
+        public bool Forgotten { get; set; }
     }
 }

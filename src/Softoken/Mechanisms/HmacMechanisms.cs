@@ -59,7 +59,7 @@ internal static class HmacMechanisms
             : throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID);
     }
 
-    private static Hmac Start(MechanismContext context, HashAlg alg) => new(alg, SecretValue(context.Key));
+    private static Hmac Start(MechanismContext context, HashAlg alg) => Hmac.ForKeyValue(alg, SecretValue(context.Key));
 
     /// <summary>The CKA_VALUE of a secret key (softokn answers CKR_KEY_SIZE_RANGE when it has none).</summary>
     public static byte[] SecretValue(AttributeSet key) =>

@@ -46,25 +46,34 @@ internal sealed partial class SoftokenModule
         Func<MechanismRow, Func<MechanismContext, T>?> factoryOf,
         Func<Session, ActiveOperation<T>?> current, Action<Session, ActiveOperation<T>> install) where T : IDisposable
     {
-        lock (session.Gate)
-        {
-            if (current(session) is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
-        }
+        // An early answer without the session lock (a reference read is atomic); the check that counts is the one
+        // under the lock below, where the operation is installed.
+        if (current(session) is not null) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
         var row = MechanismRegistry.Get(mechanism);
         var factory = factoryOf(row) ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
-        var key = UsableKey(session, hKey, mechanism, usage);
-        if (usage is CKA.CKA_ENCRYPT or CKA.CKA_DECRYPT) GuardCipherUse(session, hKey, key, usage == CKA.CKA_ENCRYPT);
-        var operation = factory(new MechanismContext(mechanism, parameter, key, Random));
-        bool contextLogin = key.Class == CKO.CKO_PRIVATE_KEY && key.Bool(CKA.CKA_ALWAYS_AUTHENTICATE);
-        lock (session.Gate)
+        // The operation holds the key's attributes (shared, not copied) until it ends.
+        KeyLease? lease = LeaseUsableKey(session, hKey, mechanism, usage);
+        try
         {
-            if (current(session) is not null)
+            var key = lease.Attributes;
+            if (usage is CKA.CKA_ENCRYPT or CKA.CKA_DECRYPT) GuardCipherUse(session, hKey, key, usage == CKA.CKA_ENCRYPT);
+            var operation = factory(new MechanismContext(mechanism, parameter, key, Random));
+            bool contextLogin = key.Class == CKO.CKO_PRIVATE_KEY && key.Bool(CKA.CKA_ALWAYS_AUTHENTICATE);
+            lock (session.Gate)
             {
-                operation.Dispose();
-                throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+                if (current(session) is not null)
+                {
+                    operation.Dispose();
+                    throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+                }
+                install(session, new ActiveOperation<T>(operation, contextLogin, lease));
+                lease = null;
+                if (contextLogin) session.ContextAuthenticated = false;
             }
-            install(session, new ActiveOperation<T>(operation, contextLogin));
-            if (contextLogin) session.ContextAuthenticated = false;
+        }
+        finally
+        {
+            lease?.Dispose();
         }
     }
 
@@ -82,18 +91,64 @@ internal sealed partial class SoftokenModule
     }
 
     /// <summary>The attributes of a key the session may use with <paramref name="mechanism"/> for
-    /// <paramref name="usage"/> (CKA_ENCRYPT, CKA_SIGN, CKA_WRAP, CKA_DERIVE ...).</summary>
+    /// <paramref name="usage"/> (CKA_ENCRYPT, CKA_SIGN, CKA_WRAP, CKA_DERIVE ...): a private copy, which the caller
+    /// disposes.</summary>
     public AttributeSet UsableKey(Session session, ulong hKey, CKM mechanism, CKA usage)
     {
         var key = ResolveKey(session, hKey);
-        var a = key.Attributes;
+        CheckUsable(key.Attributes, key.Locked, mechanism, usage);
+        // Resolve already handed out a private copy (a snapshot of a session object, a fresh load of a token one).
+        return key.Attributes;
+    }
+
+    /// <summary>Like <see cref="UsableKey"/> for an operation init: a session object's attributes are shared, not
+    /// copied (see <see cref="SharedAttributes"/>), a token object's are loaded afresh and wiped when the lease ends.
+    /// The caller must not change them.</summary>
+    private KeyLease LeaseUsableKey(Session session, ulong hKey, CKM mechanism, CKA usage)
+    {
+        KeyLease lease;
+        if (Objects.LeaseSessionObject(hKey) is { } shared)
+        {
+            (var slot, lease) = shared;
+            if (slot != session.Slot || (lease.Attributes.Bool(CKA.CKA_PRIVATE) && !UserAuthenticated(slot)))
+            {
+                lease.Dispose();
+                throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
+            }
+            try
+            {
+                CheckUsable(lease.Attributes, NoLockedAttributes, mechanism, usage);
+                return lease;
+            }
+            catch
+            {
+                lease.Dispose();
+                throw;
+            }
+        }
+        var key = ResolveKey(session, hKey);
+        lease = Objects.LeaseLoaded(key.Attributes);
+        try
+        {
+            CheckUsable(key.Attributes, key.Locked, mechanism, usage);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private static void CheckUsable(AttributeSet a, IReadOnlySet<CKA> locked, CKM mechanism, CKA usage)
+    {
         if (a.Class is not ({ } cls and (CKO.CKO_PUBLIC_KEY or CKO.CKO_PRIVATE_KEY or CKO.CKO_SECRET_KEY)))
             throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID);
         if (!a.Bool(usage)) throw new Pkcs11Exception(CKR.CKR_KEY_FUNCTION_NOT_PERMITTED, usage.ToString());
-        if (a.Has(CKA.CKA_ALLOWED_MECHANISMS) && !a.UlongArray(CKA.CKA_ALLOWED_MECHANISMS).Contains((ulong)mechanism))
+        if (a.Has(CKA.CKA_ALLOWED_MECHANISMS) && !AllowedMechanism(a, mechanism))
             throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID, "not in CKA_ALLOWED_MECHANISMS");
-        if (key.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
-        // Resolve already handed out a private copy (a snapshot of a session object, a fresh load of a token one).
-        return a;
+        if (locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
     }
+
+    private static bool AllowedMechanism(AttributeSet a, CKM mechanism) => a.UlongArray(CKA.CKA_ALLOWED_MECHANISMS).Contains((ulong)mechanism);
 }

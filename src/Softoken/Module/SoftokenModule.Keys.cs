@@ -21,7 +21,7 @@ internal sealed partial class SoftokenModule
         CheckTemplateTarget(session, template);
         using var material = generate(new KeyGenRequest(mechanism, parameter, template, Random));
         if (template.Class is null && material.Class is null) material.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
-        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Generated, material, mechanism);
+        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Generated, material, mechanism, random: Random.Fill);
         return AddObject(session, attributes);
     }
 
@@ -44,8 +44,8 @@ internal sealed partial class SoftokenModule
             var value = publicMaterial.Bytes(shared) ?? publicTemplate.Bytes(shared);
             if (value is not null && !privateTemplate.Has(shared)) privateMaterial.Default(shared, (byte[])value.Clone());
         }
-        var publicKey = ObjectBuilder.Build(publicTemplate, ObjectOrigin.Generated, publicMaterial, mechanism);
-        var privateKey = ObjectBuilder.Build(privateTemplate, ObjectOrigin.Generated, privateMaterial, mechanism);
+        var publicKey = ObjectBuilder.Build(publicTemplate, ObjectOrigin.Generated, publicMaterial, mechanism, random: Random.Fill);
+        var privateKey = ObjectBuilder.Build(privateTemplate, ObjectOrigin.Generated, privateMaterial, mechanism, random: Random.Fill);
         CompletePublicInfo(publicKey);
         CompletePublicInfo(privateKey, publicKey);
         // Both halves are checked before either is stored, so a refused half leaves nothing behind.
@@ -93,10 +93,10 @@ internal sealed partial class SoftokenModule
             dataTemplate.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_DATA);
             using var data = new AttributeSet();
             data.Set(CKA.CKA_VALUE, (byte[])material.RequireBytes(CKA.CKA_VALUE).Clone());
-            return new DeriveOutcome(AddObject(session, ObjectBuilder.Build(dataTemplate, ObjectOrigin.Created, data)), result, null);
+            return new DeriveOutcome(AddObject(session, ObjectBuilder.Build(dataTemplate, ObjectOrigin.Created, data, random: Random.Fill)), result, null);
         }
         if (merged.Class is null && material.Class is null) material.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
-        var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Derived, material, mechanism, baseKey);
+        var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Derived, material, mechanism, baseKey, Random.Fill);
         return new DeriveOutcome(AddObject(session, attributes), result, null);
     }
 
@@ -163,7 +163,7 @@ internal sealed partial class SoftokenModule
         }
         using var material = new AttributeSet();
         material.Set(CKA.CKA_VALUE, (byte[])value.Clone());
-        return AddObject(session, ObjectBuilder.Build(keyTemplate, ObjectOrigin.Derived, material, mechanism, baseKey));
+        return AddObject(session, ObjectBuilder.Build(keyTemplate, ObjectOrigin.Derived, material, mechanism, baseKey, Random.Fill));
     }
 
     /// <summary>C_WrapKey. A sensitive key is never wrapped by a key that may also decrypt: otherwise C_Decrypt
@@ -235,7 +235,7 @@ internal sealed partial class SoftokenModule
         }
         using var material = cls == CKO.CKO_SECRET_KEY ? SecretMaterial(plain, merged) : PrivateKeyInfoCodec.Decode(plain);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(plain);
-        var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Unwrapped, material, mechanism);
+        var attributes = ObjectBuilder.Build(merged, ObjectOrigin.Unwrapped, material, mechanism, random: Random.Fill);
         CompletePublicInfo(attributes);
 
         return AddObject(session, attributes);

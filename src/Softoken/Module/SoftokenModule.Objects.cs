@@ -11,11 +11,19 @@ namespace Softoken.Module;
 /// with the visibility, write and login rules of section 4.</summary>
 internal sealed partial class SoftokenModule
 {
-    public ObjectTable Objects { get; } = new();
+    public ObjectTable Objects { get; } = new(ForgetCachedImports);
+
+    /// <summary>The object table's wipe callback: runs just before a retired session object's attributes are wiped
+    /// (destroy, change, session close, C_Finalize), while its values are still intact.</summary>
+    private static void ForgetCachedImports(AttributeSet attributes)
+    {
+        Crypto.KeyValueCaches.Forget(attributes);
+        Crypto.KeyCaches.Forget(attributes);
+    }
 
     public ulong CreateObject(Session session, AttributeSet template)
     {
-        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created);
+        var attributes = ObjectBuilder.Build(template, ObjectOrigin.Created, random: Random.Fill);
         if (attributes.Class == CKO.CKO_PUBLIC_KEY && attributes.KeyType == CKK.CKK_EC) Crypto.EcKey.ValidateCreatedPublic(attributes);
         if (attributes.KeyType is CKK.CKK_ML_KEM or CKK.CKK_NSS_ML_KEM && attributes.Class is CKO.CKO_PUBLIC_KEY or CKO.CKO_PRIVATE_KEY)
             Crypto.MlKemKeys.CompleteCreated(attributes);
@@ -77,9 +85,12 @@ internal sealed partial class SoftokenModule
         throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
     }
 
-    public AttributeRead[] GetAttributeValues(Session session, ulong handle, IReadOnlyList<CKA> types)
+    public AttributeRead[] GetAttributeValues(Session session, ulong handle, IReadOnlyList<CKA> types) =>
+        Read(session, handle, obj => ReadValues(obj, types));
+
+    /// <summary>The requested values, copied: the object's own set may be wiped once the read ends.</summary>
+    private static AttributeRead[] ReadValues(ObjectRef obj, IReadOnlyList<CKA> types)
     {
-        var obj = Resolve(session, handle);
         var a = obj.Attributes;
         var cls = a.Class!.Value;
         var rules = ObjectSchema.Cached(cls, ObjectSchema.IsKeyClass(cls) || cls == CKO.CKO_DOMAIN_PARAMETERS ? a.KeyType : null);
@@ -92,12 +103,30 @@ internal sealed partial class SoftokenModule
             if (secret && (hidden || obj.Locked.Contains(type)))
                 result[i] = new AttributeRead(type, null, CKR.CKR_ATTRIBUTE_SENSITIVE);
             else if (a.Bytes(type) is { } value)
-                result[i] = new AttributeRead(type, value, CKR.CKR_OK);
+                result[i] = new AttributeRead(type, (byte[])value.Clone(), CKR.CKR_OK);
             else
                 result[i] = new AttributeRead(type, null, obj.Locked.Contains(type) ? CKR.CKR_ATTRIBUTE_SENSITIVE : CKR.CKR_ATTRIBUTE_TYPE_INVALID);
         }
         return result;
     }
+
+    /// <summary>Like <see cref="Resolve"/> for a caller that only reads: a session object's attributes are not
+    /// copied but held (<see cref="ObjectTable.LeaseSessionObject"/>) while <paramref name="read"/> runs, which
+    /// must neither change them nor keep references into them.</summary>
+    private T Read<T>(Session session, ulong handle, Func<ObjectRef, T> read)
+    {
+        if (Objects.LeaseSessionObject(handle) is not { } found) return read(Resolve(session, handle));
+        var (slot, lease) = found;
+        using (lease)
+        {
+            var attributes = lease.Attributes;
+            if (slot != session.Slot || (attributes.Bool(CKA.CKA_PRIVATE) && !UserAuthenticated(slot)))
+                throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+            return read(new ObjectRef(handle, slot, null, attributes, NoLockedAttributes));
+        }
+    }
+
+    private static readonly HashSet<CKA> NoLockedAttributes = [];
 
     public void SetAttributeValues(Session session, ulong handle, AttributeSet changes)
     {
@@ -115,45 +144,48 @@ internal sealed partial class SoftokenModule
             if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
             if (obj.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
             if (!obj.Slot.Store!.Replace(id, updated, MasterKeyFor(obj.Slot))) throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
+            // Imports are keyed by the key's content, so a changed key never finds its old entry; dropping the old
+            // one frees OpenSSL's copy now rather than when it ages out (a session object's old set goes through
+            // the table's wipe callback instead).
+            Crypto.KeyCaches.Forget(obj.Attributes);
         }
         else if (!Objects.ReplaceAttributes(handle, updated))
         {
             throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID);
         }
-        // Imports are keyed by the key's content, so a changed key never finds its old entry; dropping the old
-        // one frees OpenSSL's copy now rather than when it ages out.
-        Crypto.KeyCaches.Forget(obj.Attributes);
     }
 
     public ulong CopyObject(Session session, ulong handle, AttributeSet changes)
     {
         var obj = Resolve(session, handle);
         if (obj.Locked.Count > 0) throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN);
-        return AddObject(session, ObjectEditor.ApplyCopy(obj.Attributes, changes));
+        return AddObject(session, ObjectEditor.ApplyCopy(obj.Attributes, changes, Random.Fill));
     }
 
     public void DestroyObject(Session session, ulong handle)
     {
-        var obj = Resolve(session, handle);
-        var destroyed = obj.Attributes;
-        if (!destroyed.Bool(CKA.CKA_DESTROYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
-        if (obj.StoreId is { } id)
+        // A token object is read as a private copy (kept for the cache below); a session object's set is leased, and
+        // the table's wipe callback (ForgetCachedImports) drops its caches when it is removed.
+        var (destroyable, storeId, slot, tokenCopy) = Read(session, handle,
+            o => (o.Attributes.Bool(CKA.CKA_DESTROYABLE, true), o.StoreId, o.Slot, o.StoreId is null ? null : o.Attributes));
+        if (!destroyable) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
+        if (storeId is { } id)
         {
             if (!session.ReadWrite) throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY);
-            obj.Slot.Store!.Delete(id);
+            slot.Store!.Delete(id);
             Objects.ForgetStoreId(handle);
+            // Drops the key's platform imports now (they are keyed by content: no other object can reach them
+            // unless it holds the same key material).
+            Crypto.KeyCaches.Forget(tokenCopy!);
         }
         else
         {
             Objects.RemoveSessionObject(handle);
         }
-        // Drops the key's platform imports now (they are keyed by content: no other object can reach them unless
-        // it holds the same key material).
-        Crypto.KeyCaches.Forget(destroyed);
     }
 
     public ulong GetObjectSize(Session session, ulong handle) =>
-        (ulong)Resolve(session, handle).Attributes.Sum(a => 16 + a.Value.Length);
+        Read(session, handle, obj => (ulong)obj.Attributes.Sum(a => 16 + a.Value.Length));
 
     public void FindObjectsInit(Session session, AttributeSet template)
     {

@@ -15,9 +15,10 @@ internal sealed partial class SoftokenModule
     private static readonly Lock LifecycleGate = new();
     private static volatile SoftokenModule? current;
 
-    private SoftokenModule(ModuleConfig config, ITokenStore? store)
+    private SoftokenModule(ModuleConfig config, ITokenStore? store, Func<int>? processId)
     {
         Config = config;
+        Random = processId is null ? new() : new(processId);
         CryptoSlot = new Slot(Slot.CryptoSlotId, config, null);
         KeyStorageSlot = new Slot(Slot.KeyStorageSlotId, config, store);
     }
@@ -34,7 +35,7 @@ internal sealed partial class SoftokenModule
 
     public SessionTable Sessions { get; } = new();
 
-    public RandomSource Random { get; } = new();
+    public RandomSource Random { get; }
 
     /// <summary>Digest states saved by C_GetOperationState, valid in this process until C_Finalize.</summary>
     public DigestStateVault DigestStates { get; } = new();
@@ -48,16 +49,17 @@ internal sealed partial class SoftokenModule
 
     public IReadOnlyList<Slot> Slots => [CryptoSlot, KeyStorageSlot];
 
-    /// <summary>C_Initialize after argument checks: resolves the configuration and opens the token database.</summary>
+    /// <summary>C_Initialize after argument checks: resolves the configuration and opens the token database.
+    /// <paramref name="processId"/> reads the process id afresh (the RNG's fork check).</summary>
     public static void Initialize(string? parameters, Func<string, string?> environment,
-        Func<ModuleConfig, ITokenStore?> openStore)
+        Func<ModuleConfig, ITokenStore?> openStore, Func<int>? processId = null)
     {
         lock (LifecycleGate)
         {
             if (current is not null) throw new Pkcs11Exception(CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED);
             var config = ConfigResolver.Resolve(parameters, environment);
             var store = config.NoKeyDatabase ? null : openStore(config);
-            current = new SoftokenModule(config, store);
+            current = new SoftokenModule(config, store, processId);
             current.AddProfileObjects();
         }
     }
@@ -75,6 +77,7 @@ internal sealed partial class SoftokenModule
             module.DigestStates.Clear();
             module.PinResults.Clear();
             KeyCaches.Clear();
+            module.Random.Dispose();
             module.KeyStorageSlot.Store?.Dispose();
         }
     }

@@ -80,10 +80,10 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
         return true;
     }
 
-    /// <summary>A deep copy (every operation init takes one of its key): sized up front, without LINQ.</summary>
-    public AttributeSet Clone()
+    /// <summary>A deep copy, sized up front (with room for <paramref name="room"/> more attributes), without LINQ.</summary>
+    public AttributeSet Clone(int room = 0)
     {
-        var copy = new AttributeSet(values.Count);
+        var copy = new AttributeSet(values.Count + room);
         foreach (var (type, value) in values) copy.values.Add(type, (byte[])value.Clone());
         return copy;
     }

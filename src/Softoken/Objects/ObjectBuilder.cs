@@ -15,8 +15,9 @@ internal static class ObjectBuilder
     /// <param name="computed">Attributes the mechanism produced (key material, CKA_KEY_TYPE, a default CKA_ID).</param>
     /// <param name="mechanism">The generating mechanism, for CKA_KEY_GEN_MECHANISM.</param>
     /// <param name="baseKey">For derived keys, the base key (its CKA_ALWAYS_SENSITIVE and CKA_NEVER_EXTRACTABLE carry over).</param>
+    /// <param name="random">The token's RNG, for CKA_UNIQUE_ID (a cheap buffered draw); .NET's generator when null.</param>
     public static AttributeSet Build(AttributeSet template, ObjectOrigin origin, AttributeSet? computed = null,
-        CKM? mechanism = null, AttributeSet? baseKey = null)
+        CKM? mechanism = null, AttributeSet? baseKey = null, Action<Span<byte>>? random = null)
     {
         var cls = template.Class ?? computed?.Class ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, "CKA_CLASS");
         if (computed?.Class is { } computedClass && computedClass != cls) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT);
@@ -36,7 +37,8 @@ internal static class ObjectBuilder
             AttributeValues.Check(type, value);
         }
 
-        var result = template.Clone();
+        // Room for the defaults and token attributes that follow (about 25 for a key), so the set never grows.
+        var result = template.Clone(room: 32);
         result.SetUlong(CKA.CKA_CLASS, (ulong)cls);
         if (needsKeyType) result.SetUlong(CKA.CKA_KEY_TYPE, (ulong)keyType!.Value);
         if (computed is not null)
@@ -55,12 +57,12 @@ internal static class ObjectBuilder
             if (rules.ContainsKey(CKA.CKA_PRIME_BITS)) CompleteBitLength(result, CKA.CKA_PRIME, CKA.CKA_PRIME_BITS);
             if (rules.ContainsKey(CKA.CKA_SUBPRIME_BITS)) CompleteBitLength(result, CKA.CKA_SUBPRIME, CKA.CKA_SUBPRIME_BITS);
         }
-        foreach (var (type, rule) in rules)
+        foreach (var type in ObjectSchema.RequiredAttributes(cls, needsKeyType ? keyType : null))
         {
-            if ((rule & AttributeRule.Required) != 0 && !result.Has(type))
-                throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, type.ToString());
+            if (!result.Has(type)) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, type.ToString());
         }
         ApplyDefaults(result, cls, rules);
+        result.Set(CKA.CKA_UNIQUE_ID, NewUniqueId(random));
         SetTokenAttributes(result, cls, origin, mechanism, baseKey);
         if (cls == CKO.CKO_SECRET_KEY) FinishSecretKey(result, keyType!.Value, template);
         return result;
@@ -79,6 +81,25 @@ internal static class ObjectBuilder
         a.SetUlong(bitsAttribute, bits);
     }
 
+    /// <summary>A new CKA_UNIQUE_ID: 16 random bytes as 32 upper-case hex digits.</summary>
+    public static byte[] NewUniqueId(Action<Span<byte>>? random = null)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        (random ?? RandomNumberGenerator.Fill)(bytes);
+        var id = new byte[32];
+        System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(bytes), id);
+        return id;
+    }
+
+    private static readonly CKA[] EmptyDefaults =
+        [CKA.CKA_ID, CKA.CKA_START_DATE, CKA.CKA_END_DATE, CKA.CKA_SUBJECT, CKA.CKA_APPLICATION, CKA.CKA_OBJECT_ID];
+
+    private static readonly CKA[] UsageDefaults =
+    [
+        CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_SIGN_RECOVER, CKA.CKA_VERIFY_RECOVER,
+        CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_ENCAPSULATE, CKA.CKA_DECAPSULATE,
+    ];
+
     private static void ApplyDefaults(AttributeSet a, CKO cls, FrozenDictionary<CKA, AttributeRule> rules)
     {
         bool isKey = cls is CKO.CKO_PRIVATE_KEY or CKO.CKO_SECRET_KEY;
@@ -88,9 +109,7 @@ internal static class ObjectBuilder
         a.DefaultBool(CKA.CKA_COPYABLE, true);
         a.DefaultBool(CKA.CKA_DESTROYABLE, true);
         a.Default(CKA.CKA_LABEL, []);
-        a.Set(CKA.CKA_UNIQUE_ID, System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
-        foreach (var empty in new[] { CKA.CKA_ID, CKA.CKA_START_DATE, CKA.CKA_END_DATE, CKA.CKA_SUBJECT, CKA.CKA_APPLICATION,
-                     CKA.CKA_OBJECT_ID })
+        foreach (var empty in EmptyDefaults)
         {
             if (rules.ContainsKey(empty)) a.Default(empty, []);
         }
@@ -104,8 +123,7 @@ internal static class ObjectBuilder
         // Key usage defaults are token-specific in the specification; Softoken allows every use the class has,
         // keys are sensitive by default and extractable (so that they can be exported wrapped, as NSS's
         // pk12util does).
-        foreach (var usage in new[] { CKA.CKA_ENCRYPT, CKA.CKA_DECRYPT, CKA.CKA_SIGN, CKA.CKA_VERIFY, CKA.CKA_SIGN_RECOVER,
-                     CKA.CKA_VERIFY_RECOVER, CKA.CKA_WRAP, CKA.CKA_UNWRAP, CKA.CKA_ENCAPSULATE, CKA.CKA_DECAPSULATE })
+        foreach (var usage in UsageDefaults)
         {
             if (rules.ContainsKey(usage)) a.DefaultBool(usage, true);
         }

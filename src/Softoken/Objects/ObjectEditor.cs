@@ -15,12 +15,11 @@ internal static class ObjectEditor
 
     /// <summary>C_CopyObject: the new object's attributes. CKA_TOKEN, CKA_PRIVATE and CKA_MODIFIABLE may change in a
     /// copy besides what C_SetAttributeValue could change.</summary>
-    public static AttributeSet ApplyCopy(AttributeSet source, AttributeSet changes)
+    public static AttributeSet ApplyCopy(AttributeSet source, AttributeSet changes, Action<Span<byte>>? random = null)
     {
         if (!source.Bool(CKA.CKA_COPYABLE, true)) throw new Pkcs11Exception(CKR.CKR_ACTION_PROHIBITED);
         var copy = Apply(source, changes, copying: true);
-        copy.Set(CKA.CKA_UNIQUE_ID, System.Text.Encoding.ASCII.GetBytes(
-            Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
+        copy.Set(CKA.CKA_UNIQUE_ID, ObjectBuilder.NewUniqueId(random));
         return copy;
     }
 

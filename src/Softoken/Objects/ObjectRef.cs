@@ -11,7 +11,7 @@ internal sealed record ObjectRef(ulong Handle, Slot Slot, long? StoreId, Attribu
 
 /// <summary>A session object: in memory, owned by the session that created it (0 for the token's own read-only
 /// objects such as CKO_PROFILE), visible to every session of the same slot.</summary>
-internal sealed class SessionObject(ulong handle, Slot slot, ulong ownerSession, AttributeSet attributes)
+internal sealed class SessionObject(ulong handle, Slot slot, ulong ownerSession, SharedAttributes attributes)
 {
     public ulong Handle { get; } = handle;
 
@@ -19,8 +19,17 @@ internal sealed class SessionObject(ulong handle, Slot slot, ulong ownerSession,
 
     public ulong OwnerSession { get; } = ownerSession;
 
-    /// <summary>Replaced whole (never mutated in place) under the object table's lock.</summary>
-    public AttributeSet Attributes { get; set; } = attributes;
+    private SharedAttributes shared = attributes;
+
+    /// <summary>Replaced whole (never mutated in place) under the object table's lock, then the replaced set is
+    /// retired; read without the lock by leases.</summary>
+    public SharedAttributes Shared
+    {
+        get => Volatile.Read(ref shared);
+        set => Volatile.Write(ref shared, value);
+    }
+
+    public AttributeSet Attributes => Shared.Attributes;
 }
 
 /// <summary>One attribute of a C_GetAttributeValue answer.</summary>

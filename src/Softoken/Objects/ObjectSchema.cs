@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Softoken.Pkcs11;
 using static Softoken.Objects.AttributeRule;
@@ -185,18 +186,26 @@ internal static class ObjectSchema
         return result.ToFrozenDictionary();
     }
 
-    /// <summary>Cached per (class, key type): the rules never change.</summary>
-    public static FrozenDictionary<CKA, AttributeRule>? Cached(CKO cls, CKK? keyType)
-    {
-        var key = ((ulong)cls, keyType is null ? ulong.MaxValue : (ulong)keyType.Value);
-        lock (Cache)
-        {
-            if (!Cache.TryGetValue(key, out var rules)) Cache[key] = rules = RulesFor(cls, keyType);
-            return rules;
-        }
-    }
+    /// <summary>Cached per (class, key type): the rules never change. Read without a lock (every object creation
+    /// and C_GetAttributeValue asks).</summary>
+    public static FrozenDictionary<CKA, AttributeRule>? Cached(CKO cls, CKK? keyType) =>
+        Cache.GetOrAdd(CacheKey(cls, keyType), static key => RulesFor((CKO)key.Class, KeyTypeOf(key.KeyType)));
 
-    private static readonly Dictionary<(ulong, ulong), FrozenDictionary<CKA, AttributeRule>?> Cache = [];
+    /// <summary>The attributes with the Required rule for (class, key type), cached like the rules.</summary>
+    public static CKA[] RequiredAttributes(CKO cls, CKK? keyType) =>
+        RequiredCache.GetOrAdd(CacheKey(cls, keyType), static key =>
+            Cached((CKO)key.Class, KeyTypeOf(key.KeyType)) is { } rules
+                ? [.. rules.Where(r => (r.Value & Required) != 0).Select(r => r.Key)]
+                : []);
+
+    private static (ulong Class, ulong KeyType) CacheKey(CKO cls, CKK? keyType) =>
+        ((ulong)cls, keyType is null ? ulong.MaxValue : (ulong)keyType.Value);
+
+    private static CKK? KeyTypeOf(ulong value) => value == ulong.MaxValue ? null : (CKK)value;
+
+    private static readonly ConcurrentDictionary<(ulong Class, ulong KeyType), FrozenDictionary<CKA, AttributeRule>?> Cache = new();
+
+    private static readonly ConcurrentDictionary<(ulong Class, ulong KeyType), CKA[]> RequiredCache = new();
 
     public static bool IsKeyClass(CKO cls) => cls is CKO.CKO_PUBLIC_KEY or CKO.CKO_PRIVATE_KEY or CKO.CKO_SECRET_KEY;
 }

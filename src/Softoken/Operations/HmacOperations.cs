@@ -21,7 +21,7 @@ internal sealed class HmacSignOperation(Hmac mac, int length) : ISignOperation
         return length;
     }
 
-    public void Dispose() => mac.Dispose();
+    public void Dispose() => mac.Release();
 }
 
 /// <summary>C_VerifyInit with an HMAC mechanism: recomputes and compares in constant time. A signature of any
@@ -40,5 +40,5 @@ internal sealed class HmacVerifyOperation(Hmac mac, int length) : IVerifyOperati
         return ok;
     }
 
-    public void Dispose() => mac.Dispose();
+    public void Dispose() => mac.Release();
 }
