@@ -36,9 +36,9 @@ internal static unsafe class DigestsExports
         {
             session = SoftokenModule.Current.Sessions.Get(hSession);
             var data = Args.In(pData, ulDataLen);
-            if (!Output.Prepare(pDigest, pulDigestLen, session.DigestLength(), out var rv)) return rv;
-            *pulDigestLen = (CK_ULONG)session.DigestOnce(data, Output.Span(pDigest, pulDigestLen));
-            return Boundary.Ok;
+            var output = Output.Caller(pDigest, pulDigestLen);
+            bool done = session.DigestOnce(data, output, out int length);
+            return Output.Answer(done, output, pulDigestLen, length);
         }
         catch (Exception e)
         {

@@ -62,9 +62,9 @@ internal static unsafe class EncryptionExports
         {
             var session = SoftokenModule.Current.Sessions.Get(hSession);
             var input = Args.In(pIn, ulIn);
-            if (!Output.Prepare(pOut, pulOut, session.CipherOneShotLength(encrypt, input.Length), out var rv)) return rv;
-            *pulOut = (CK_ULONG)session.CipherOneShot(encrypt, input, Output.Span(pOut, pulOut));
-            return Boundary.Ok;
+            var output = Output.Caller(pOut, pulOut);
+            bool done = session.CipherOneShot(encrypt, input, output, out int length);
+            return Output.Answer(done, output, pulOut, length);
         }
         catch (Exception e)
         {

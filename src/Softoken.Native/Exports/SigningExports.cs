@@ -25,11 +25,9 @@ internal static unsafe class SigningExports
         {
             var session = SoftokenModule.Current.Sessions.Get(hSession);
             var data = Args.In(pData, ulDataLen);
-            int needed = session.SignLength();
-            if (pSignature != null && pulSignatureLen != null && session.SignLengthFromBuffer) needed = Args.Length(*pulSignatureLen);
-            if (!Output.Prepare(pSignature, pulSignatureLen, needed, out var rv)) return rv;
-            *pulSignatureLen = (CK_ULONG)session.Sign(data, Output.Span(pSignature, pulSignatureLen));
-            return Boundary.Ok;
+            var output = Output.Caller(pSignature, pulSignatureLen);
+            bool done = session.Sign(data, output, out int length);
+            return Output.Answer(done, output, pulSignatureLen, length);
         }
         catch (Exception e)
         {

@@ -1,4 +1,5 @@
 using Softoken.Pkcs11;
+using Softoken.Sessions;
 
 namespace Softoken.Native.Interop;
 
@@ -26,6 +27,25 @@ internal static unsafe class Output
             return false;
         }
         return true;
+    }
+
+    /// <summary>The caller's buffer of a single-part call for the session to check and fill under one lock
+    /// (<see cref="CallerBuffer"/>): a missing or bad length pointer, a bad buffer pointer or a length beyond
+    /// int.MaxValue make it unusable (CKR_ARGUMENTS_BAD, as <see cref="Prepare"/> and <see cref="Span"/> answer).</summary>
+    public static CallerBuffer Caller(byte* p, CK_ULONG* pulLen)
+    {
+        if (pulLen == null || Args.IsBad(pulLen)) return CallerBuffer.Unusable;
+        if (p == null) return CallerBuffer.Query;
+        if (Args.IsBad(p) || (ulong)*pulLen > int.MaxValue) return CallerBuffer.Unusable;
+        return CallerBuffer.Of(new Span<byte>(p, (int)(ulong)*pulLen));
+    }
+
+    /// <summary>The answer of a single-part call after the session ran it (<paramref name="done"/>: the result's
+    /// length) or declined it (the length needed: CKR_OK for a length query, else CKR_BUFFER_TOO_SMALL).</summary>
+    public static CK_ULONG Answer(bool done, CallerBuffer output, CK_ULONG* pulLen, int length)
+    {
+        *pulLen = (CK_ULONG)length;
+        return done || !output.Present ? Boundary.Ok : Boundary.Rv(CKR.CKR_BUFFER_TOO_SMALL);
     }
 
     /// <summary>The destination span of a prepared buffer.</summary>

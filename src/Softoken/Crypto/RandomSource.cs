@@ -24,6 +24,13 @@ internal sealed class RandomSource : IDisposable
     private readonly Stripe[] stripes;
     private DigestRandomGenerator? seeded;
 
+    /// <summary>The process id read once for the PKCS #11 call this thread is running (see <see cref="OneCall"/>).</summary>
+    [ThreadStatic]
+    private static RandomSource? callOwner;
+
+    [ThreadStatic]
+    private static int callProcessId;
+
     public RandomSource() : this(() => Environment.ProcessId)
     {
     }
@@ -78,9 +85,32 @@ internal sealed class RandomSource : IDisposable
         }
     }
 
+    /// <summary>Reads the process id once for the rest of the current call on this thread (a key generation draws
+    /// its value and its CKA_UNIQUE_ID: one getpid instead of two). Fork-safe: a fork cannot happen inside the
+    /// module's own call on this thread, and a child of fork keeps only the forking thread, which is outside it.
+    /// Dispose the scope before the call returns.</summary>
+    public CallScope OneCall()
+    {
+        if (callOwner is not null) return default;
+        callProcessId = processId();
+        callOwner = this;
+        return new CallScope(true);
+    }
+
+    /// <summary>Ends a <see cref="OneCall"/> scope (only the outermost one clears it).</summary>
+    public readonly struct CallScope(bool owner) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!owner) return;
+            callOwner = null;
+            callProcessId = 0;
+        }
+    }
+
     private void FillBuffered(Span<byte> destination)
     {
-        int pid = processId();
+        int pid = ReferenceEquals(callOwner, this) ? callProcessId : processId();
         var stripe = stripes[(uint)Environment.CurrentManagedThreadId % (uint)stripes.Length];
         lock (stripe.Gate)
         {

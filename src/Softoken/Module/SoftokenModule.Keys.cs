@@ -19,6 +19,7 @@ internal sealed partial class SoftokenModule
         var row = MechanismRegistry.Get(mechanism);
         var generate = row.GenerateKey ?? throw new Pkcs11Exception(CKR.CKR_MECHANISM_INVALID);
         CheckTemplateTarget(session, template);
+        using var oneProcessIdRead = Random.OneCall();
         using var material = generate(new KeyGenRequest(mechanism, parameter, template, Random));
         if (template.Class is null && material.Class is null) material.SetUlong(CKA.CKA_CLASS, (ulong)CKO.CKO_SECRET_KEY);
         var attributes = ObjectBuilder.Build(template, ObjectOrigin.Generated, material, mechanism, random: Random.Fill);
@@ -34,6 +35,7 @@ internal sealed partial class SoftokenModule
         if (privateTemplate.Class is { } sc && sc != CKO.CKO_PRIVATE_KEY) throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCONSISTENT);
         CheckTemplateTarget(session, publicTemplate);
         CheckTemplateTarget(session, privateTemplate);
+        using var oneProcessIdRead = Random.OneCall();
         var material = generate(new KeyPairRequest(mechanism, parameter, publicTemplate, privateTemplate, Random));
         using var publicMaterial = material.Public;
         using var privateMaterial = material.Private;

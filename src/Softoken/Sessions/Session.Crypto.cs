@@ -60,6 +60,29 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>C_Encrypt / C_Decrypt under one acquisition of the lock: false (with the length needed) for a length
+    /// query or a too-small buffer, which leave the operation active.</summary>
+    public bool CipherOneShot(bool encrypt, ReadOnlySpan<byte> input, CallerBuffer output, out int length)
+    {
+        lock (Gate)
+        {
+            var op = Require(encrypt ? EncryptOp : DecryptOp);
+            length = op.Operation.OneShotLength(input.Length);
+            if (!output.Fits(length)) return false;
+            try
+            {
+                if (op.MultiPart) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+                CheckContextLogin(op.NeedsContextLogin);
+                length = op.Operation.OneShot(input, output.Space);
+                return true;
+            }
+            finally
+            {
+                EndCipher(encrypt);
+            }
+        }
+    }
+
     public int CipherUpdate(bool encrypt, ReadOnlySpan<byte> input, Span<byte> output)
     {
         lock (Gate)
@@ -123,6 +146,37 @@ internal sealed partial class Session
                 CheckContextLogin(op.NeedsContextLogin);
                 op.Operation.Update(data);
                 return op.Operation.Final(signature);
+            }
+            finally
+            {
+                End(SignOp);
+                SignOp = null;
+            }
+        }
+    }
+
+    /// <summary>C_Sign under one acquisition of the lock: false (with the length needed) for a length query or a
+    /// too-small buffer, which leave the operation active. A mechanism whose output is as long as the buffer
+    /// (<see cref="ISignOperation.LengthFromBuffer"/>) needs the buffer's length.</summary>
+    public bool Sign(ReadOnlySpan<byte> data, CallerBuffer signature, out int length)
+    {
+        lock (Gate)
+        {
+            var op = Require(SignOp);
+            length = op.Operation.SignatureLength;
+            if (op.Operation.LengthFromBuffer && signature.Present)
+            {
+                if (signature.Bad) throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD);
+                length = signature.Space.Length;
+            }
+            if (!signature.Fits(length)) return false;
+            try
+            {
+                if (op.MultiPart) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+                CheckContextLogin(op.NeedsContextLogin);
+                op.Operation.Update(data);
+                length = op.Operation.Final(signature.Space);
+                return true;
             }
             finally
             {

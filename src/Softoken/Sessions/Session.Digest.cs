@@ -62,6 +62,31 @@ internal sealed partial class Session
         }
     }
 
+    /// <summary>C_Digest under one acquisition of the lock: false (with the length needed) for a length query or a
+    /// too-small buffer, which leave the operation active.</summary>
+    public bool DigestOnce(ReadOnlySpan<byte> data, CallerBuffer destination, out int length)
+    {
+        lock (Gate)
+        {
+            var op = RequireDigest();
+            length = op.Engine.Size;
+            if (!destination.Fits(length)) return false;
+            bool finished = false;
+            try
+            {
+                if (op.MultiPart) throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE);
+                op.Engine.Update(data);
+                length = op.Engine.Finish(destination.Space);
+                finished = true;
+                return true;
+            }
+            finally
+            {
+                EndDigest(finished);
+            }
+        }
+    }
+
     public void DigestUpdate(ReadOnlySpan<byte> data)
     {
         lock (Gate)

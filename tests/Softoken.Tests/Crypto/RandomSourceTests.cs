@@ -53,6 +53,28 @@ public sealed class RandomSourceTests
     }
 
     [Fact]
+    public void OneCallReadsTheProcessIdOnceAndTheNextCallReadsItAfresh()
+    {
+        var source = new CountingSource();
+        int pid = 100, reads = 0;
+        var random = new RandomSource(() => { reads++; return pid; }, source.Fill);
+
+        using (random.OneCall())
+        {
+            Draw(random, 32);
+            Draw(random, 16);
+            using (random.OneCall()) Draw(random, 8);
+            Draw(random, 8);
+        }
+        Assert.Equal(1, reads);
+
+        pid = 101; // a fork between two calls: the child's first draw discards the parent's buffer
+        Assert.Equal(Counter(RandomSource.BufferSize, 8), Draw(random, 8));
+        Assert.Equal(2, reads);
+        Assert.Equal(2, source.Calls);
+    }
+
+    [Fact]
     public void ANewProcessIdDiscardsTheBuffer()
     {
         var source = new CountingSource();
