@@ -123,7 +123,9 @@ public sealed class PlatformKeyCacheTests
     [Fact]
     public void ForgettingAKeyObjectDropsItsImports()
     {
-        var (pub, priv) = TestKeys.Rsa2048;
+        // A key of its own: the shared TestKeys pairs are leased by tests running in parallel, and a lease held
+        // elsewhere rightly keeps the import alive past this test's own release.
+        var (pub, priv) = Pk.Generate(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN, Pk.Template((CKA.CKA_MODULUS_BITS, 1024)));
         using var key = RsaKey.Private(priv);
         var lease = key.Platform()!;
         var imported = lease.Key;
