@@ -66,6 +66,10 @@ internal sealed class EcCurve
 
     public X9ECParameters Bouncy => bouncy.Value ?? throw new Pkcs11Exception(CKR.CKR_CURVE_NOT_SUPPORTED);
 
+    /// <summary>Whether BouncyCastle has fixed-size field arithmetic for this curve (its custom curves: P-256, P-384,
+    /// P-521, secp256k1), not only its generic big-integer curve code (brainpool).</summary>
+    public bool BouncyFixedField => Bouncy.Curve is not Org.BouncyCastle.Math.EC.FpCurve;
+
     /// <summary>Whether .NET (OpenSSL) handles this curve; probed once.</summary>
     public bool OnPlatform => platform.Value;
 
