@@ -58,11 +58,18 @@ internal sealed partial class SoftokenModule
     /// class or type is CKR_KEY_TYPE_INCONSISTENT, and a KEM key whose attribute is false CKR_KEY_FUNCTION_NOT_PERMITTED.</summary>
     private AttributeSet KemKey(Session session, ulong hKey, CKM mechanism, CKO cls, CKA usage)
     {
-        using (var key = ResolveKey(session, hKey).Attributes)
+        var key = ResolveKey(session, hKey);
+        try
         {
-            if (key.Class != cls || !key.Has(usage)) throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT);
+            if (key.Attributes.Class != cls || !key.Attributes.Has(usage)) throw new Pkcs11Exception(CKR.CKR_KEY_TYPE_INCONSISTENT);
+            CheckUsable(key.Attributes, key.Locked, mechanism, usage);
+            return key.Attributes;
         }
-        return UsableKey(session, hKey, mechanism, usage);
+        catch
+        {
+            key.Attributes.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The template of the new key with the key's required template merged in; CKO_SECRET_KEY and
