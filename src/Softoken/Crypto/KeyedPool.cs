@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Softoken.Crypto;
@@ -6,31 +7,34 @@ namespace Softoken.Crypto;
 /// operation with the same key: setting one up costs two to three times the work of a short message (key schedule,
 /// GHASH key or CMAC subkeys). As with <see cref="AesKeySchedules"/>, an entry keeps its own copy of the key and is
 /// used only while the array still holds that value; it goes when the array is collected. An object is in at most
-/// one operation at a time: rented objects leave the pool until they are returned.</summary>
+/// one operation at a time: rented objects leave the pool until they are returned.
+/// <para>The idle objects of an entry sit in stripes chosen by the calling thread, each with its own lock, so that
+/// threads using the same key object (one session each) do not contend for one lock and one stack.</para></summary>
 internal sealed class KeyedPool<T> where T : class
 {
-    private const int MaxIdle = 4;
+    /// <summary>Idle objects kept per stripe.</summary>
+    internal const int MaxIdle = 4;
+
+    /// <summary>Stripes per entry: the processor count rounded up to a power of two, at least 2, at most 16.</summary>
+    internal static readonly int StripeCount =
+        (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 2, 16));
 
     private readonly ConditionalWeakTable<byte[], Entry> table = new();
 
     public KeyedPool() => KeyValueCaches.Register(Forget);
 
-    /// <summary>Drops (and disposes, when they can be) the idle objects keyed with a key value about to be wiped,
-    /// and wipes the entry's copy; an object given back later is disposed instead of kept.</summary>
+    /// <summary>Drops (and disposes, when they can be) the idle objects of every stripe keyed with a key value about
+    /// to be wiped, and wipes the entry's copy; an object given back later is disposed instead of kept.</summary>
     private void Forget(byte[] value)
     {
         if (!table.TryGetValue(value, out var entry)) return;
         table.Remove(value);
-        lock (entry.Idle)
-        {
-            entry.Forgotten = true;
-            while (entry.Idle.TryPop(out var item)) (item as IDisposable)?.Dispose();
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(entry.Key);
-        }
+        foreach (var stripe in entry.Stripes) stripe.Forget();
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(entry.Key);
     }
 
-    /// <summary>An idle object keyed with <paramref name="value"/>, or null; <paramref name="lease"/> is where to
-    /// give it (or a newly keyed one) back.</summary>
+    /// <summary>An idle object keyed with <paramref name="value"/> from the calling thread's stripe, or null;
+    /// <paramref name="lease"/> is where to give it (or a newly keyed one) back.</summary>
     public T? Rent(byte[] value, out Lease lease)
     {
         if (!table.TryGetValue(value, out var entry) || !entry.Key.AsSpan().SequenceEqual(value))
@@ -39,7 +43,7 @@ internal sealed class KeyedPool<T> where T : class
             table.AddOrUpdate(value, entry);
         }
         lease = new Lease(entry);
-        lock (entry.Idle) return entry.Idle.TryPop(out var item) ? item : null;
+        return entry.ForThisThread().TryTake();
     }
 
     public readonly struct Lease
@@ -48,31 +52,75 @@ internal sealed class KeyedPool<T> where T : class
 
         internal Lease(Entry entry) => this.entry = entry;
 
-        /// <summary>Gives back an object keyed with this lease's key and reset to its just-keyed state.</summary>
+        /// <summary>Gives back an object keyed with this lease's key and reset to its just-keyed state (to the
+        /// calling thread's stripe).</summary>
         public void Return(T item)
         {
-            if (entry is not null)
-            {
-                lock (entry.Idle)
-                {
-                    if (!entry.Forgotten && entry.Idle.Count < MaxIdle)
-                    {
-                        entry.Idle.Push(item);
-                        return;
-                    }
-                }
-            }
-            (item as IDisposable)?.Dispose();
+            if (entry is null || !entry.ForThisThread().TryKeep(item)) (item as IDisposable)?.Dispose();
         }
     }
 
-    internal sealed class Entry(byte[] key)
+    internal sealed class Entry
     {
-        public byte[] Key { get; } = key;
+        public Entry(byte[] key)
+        {
+            Key = key;
+            Stripes = new Stripe[StripeCount];
+            for (int i = 0; i < Stripes.Length; i++) Stripes[i] = new Stripe();
+        }
 
-        public Stack<T> Idle { get; } = new();
+        public byte[] Key { get; }
 
-        /// <summary>The key was wiped: nothing is pooled for it any more (set under the Idle lock).</summary>
-        public bool Forgotten { get; set; }
+        public Stripe[] Stripes { get; }
+
+        public Stripe ForThisThread() => Stripes[Environment.CurrentManagedThreadId & (Stripes.Length - 1)];
+    }
+
+    /// <summary>One thread group's idle objects. The slot array is longer than <see cref="MaxIdle"/> so that it
+    /// separates this stripe's fields from the next stripe's (allocated right after it) by more than a cache line.</summary>
+    internal sealed class Stripe
+    {
+        private const int Slots = 16;
+
+        private readonly Lock gate = new();
+        private readonly T?[] idle = new T?[Slots];
+        private int count;
+        private bool forgotten;
+
+        public T? TryTake()
+        {
+            lock (gate)
+            {
+                if (count == 0) return null;
+                var item = idle[--count];
+                idle[count] = null;
+                return item;
+            }
+        }
+
+        public bool TryKeep(T item)
+        {
+            lock (gate)
+            {
+                if (forgotten || count >= MaxIdle) return false;
+                idle[count++] = item;
+                return true;
+            }
+        }
+
+        /// <summary>The key was wiped: disposes what is idle here and keeps nothing from now on.</summary>
+        public void Forget()
+        {
+            lock (gate)
+            {
+                forgotten = true;
+                while (count > 0)
+                {
+                    var item = idle[--count];
+                    idle[count] = null;
+                    (item as IDisposable)?.Dispose();
+                }
+            }
+        }
     }
 }

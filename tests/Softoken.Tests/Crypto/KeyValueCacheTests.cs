@@ -41,6 +41,55 @@ public sealed class KeyValueCacheTests
     }
 
     [Fact]
+    public void ForgettingAKeyDisposesTheIdleObjectsOfEveryThreadsStripe()
+    {
+        var pool = new KeyedPool<Keyed>();
+        var value = RandomNumberGenerator.GetBytes(16);
+        var idle = new HashSet<Keyed>();
+        var stripes = new HashSet<int>();
+        // Each thread takes what its stripe holds (or a new object) and gives it back: one object per stripe.
+        for (int t = 0; t < 4 * KeyedPool<Keyed>.StripeCount; t++)
+        {
+            var thread = new Thread(() =>
+            {
+                var item = pool.Rent(value, out var lease) ?? new Keyed();
+                lease.Return(item);
+                Assert.Same(item, pool.Rent(value, out lease));
+                lease.Return(item);
+                lock (idle)
+                {
+                    idle.Add(item);
+                    stripes.Add(Environment.CurrentManagedThreadId & (KeyedPool<Keyed>.StripeCount - 1));
+                }
+            });
+            thread.Start();
+            thread.Join();
+        }
+        Assert.True(stripes.Count > 1);
+        Assert.Equal(stripes.Count, idle.Count);
+        Assert.DoesNotContain(idle, item => item.Disposed);
+
+        Forget(value);
+
+        Assert.All(idle, item => Assert.True(item.Disposed));
+        Assert.Null(pool.Rent(value, out _));
+    }
+
+    [Fact]
+    public void AStripeKeepsAtMostMaxIdleObjects()
+    {
+        var pool = new KeyedPool<Keyed>();
+        var value = RandomNumberGenerator.GetBytes(16);
+        var items = Enumerable.Range(0, KeyedPool<Keyed>.MaxIdle + 1).Select(_ => new Keyed()).ToList();
+        pool.Rent(value, out var lease);
+        foreach (var item in items) lease.Return(item);
+        Assert.True(items[^1].Disposed);
+        Assert.DoesNotContain(items[..^1], item => item.Disposed);
+        for (int i = KeyedPool<Keyed>.MaxIdle - 1; i >= 0; i--) Assert.Same(items[i], pool.Rent(value, out _));
+        Assert.Null(pool.Rent(value, out _));
+    }
+
+    [Fact]
     public void APoolRefusesAValueChangedInPlace()
     {
         var pool = new KeyedPool<Keyed>();
