@@ -50,7 +50,7 @@ internal static class SecretKeyGeneration
 
     private static AttributeSet Key(CKK type, byte[] value)
     {
-        var key = new AttributeSet();
+        var key = AttributeSet.WithCapacity(2);
         key.SetUlong(CKA.CKA_KEY_TYPE, (ulong)type);
         key.Set(CKA.CKA_VALUE, value);
         return key;

@@ -13,7 +13,15 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
 {
     private readonly Dictionary<CKA, byte[]> values;
 
+    /// <summary>The one-byte CK_BBOOL values every object shares (a new key has about 20 boolean attributes). They
+    /// are constants, never secret: <see cref="Set"/>, <see cref="Remove"/> and <see cref="Dispose"/> skip them when
+    /// they wipe, <see cref="Clone"/> shares them, and nothing else in the module writes into a value array.</summary>
+    private static readonly byte[] SharedTrue = [1], SharedFalse = [0];
+
     public AttributeSet() => values = [];
+
+    /// <summary>An empty set with room for <paramref name="capacity"/> attributes.</summary>
+    public static AttributeSet WithCapacity(int capacity) => new(capacity);
 
     public AttributeSet(IEnumerable<KeyValuePair<CKA, byte[]>> source) => values = new(source);
 
@@ -53,11 +61,11 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
 
     public void Set(CKA type, byte[] value)
     {
-        if (values.TryGetValue(type, out var old) && !ReferenceEquals(old, value)) CryptographicOperations.ZeroMemory(old);
+        if (values.TryGetValue(type, out var old) && !ReferenceEquals(old, value)) Wipe(old);
         values[type] = value;
     }
 
-    public void SetBool(CKA type, bool value) => Set(type, [value ? (byte)1 : (byte)0]);
+    public void SetBool(CKA type, bool value) => Set(type, BoolValue(value));
 
     public void SetUlong(CKA type, ulong value) => Set(type, EncodeUlong(value));
 
@@ -71,12 +79,12 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     /// <summary>Sets the value unless the attribute is already present.</summary>
     public void Default(CKA type, byte[] value) => values.TryAdd(type, value);
 
-    public void DefaultBool(CKA type, bool value) => Default(type, [value ? (byte)1 : (byte)0]);
+    public void DefaultBool(CKA type, bool value) => Default(type, BoolValue(value));
 
     public bool Remove(CKA type)
     {
         if (!values.Remove(type, out var old)) return false;
-        CryptographicOperations.ZeroMemory(old);
+        Wipe(old);
         return true;
     }
 
@@ -84,7 +92,7 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     public AttributeSet Clone(int room = 0)
     {
         var copy = new AttributeSet(values.Count + room);
-        foreach (var (type, value) in values) copy.values.Add(type, (byte[])value.Clone());
+        foreach (var (type, value) in values) copy.values.Add(type, IsShared(value) ? value : (byte[])value.Clone());
         return copy;
     }
 
@@ -98,8 +106,19 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     /// <summary>Wipes every value: objects that hold key material are disposed when no longer needed.</summary>
     public void Dispose()
     {
-        foreach (var v in values.Values) CryptographicOperations.ZeroMemory(v);
+        foreach (var v in values.Values) Wipe(v);
         values.Clear();
+    }
+
+    private static byte[] BoolValue(bool value) => value ? SharedTrue : SharedFalse;
+
+    private static bool IsShared(byte[] value) => ReferenceEquals(value, SharedTrue) || ReferenceEquals(value, SharedFalse);
+
+    /// <summary>Zeroes a value that leaves the set, unless it is one of the shared constants (wiping one would change
+    /// the attribute in every object that holds it). Empty arrays have nothing to wipe.</summary>
+    private static void Wipe(byte[] value)
+    {
+        if (!IsShared(value)) CryptographicOperations.ZeroMemory(value);
     }
 
     public IEnumerator<KeyValuePair<CKA, byte[]>> GetEnumerator() => values.GetEnumerator();

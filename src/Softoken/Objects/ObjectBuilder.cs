@@ -45,7 +45,8 @@ internal static class ObjectBuilder
         {
             foreach (var (type, value) in computed)
             {
-                if (!rules.ContainsKey(type)) continue;
+                // CKA_CLASS and CKA_KEY_TYPE are set above, and a computed value was checked to agree with them.
+                if (type == CKA.CKA_CLASS || (needsKeyType && type == CKA.CKA_KEY_TYPE) || !rules.ContainsKey(type)) continue;
                 if (type == CKA.CKA_ID) result.Default(type, (byte[])value.Clone());
                 else result.Set(type, (byte[])value.Clone());
             }
@@ -87,7 +88,7 @@ internal static class ObjectBuilder
         Span<byte> bytes = stackalloc byte[16];
         (random ?? RandomNumberGenerator.Fill)(bytes);
         var id = new byte[32];
-        System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(bytes), id);
+        Convert.TryToHexString(bytes, id, out _);
         return id;
     }
 
