@@ -34,13 +34,7 @@ internal sealed class DsaScheme(DsaKey key, SecureRandom random) : ISignatureSch
                 // fall back to BouncyCastle
             }
         }
-        var signer = new DsaSigner();
-        signer.Init(true, new ParametersWithRandom(key.BouncyPrivate(), random));
-        var rs = signer.GenerateSignature(input.ToArray());
-        int n = key.Q.Length;
-        Unsigned.FromBig(rs[0], n).CopyTo(signature);
-        Unsigned.FromBig(rs[1], n).CopyTo(signature[n..]);
-        return 2 * n;
+        return BouncyDsaSignatures.Sign(new DsaSigner(), new ParametersWithRandom(key.BouncyPrivate(), random), input, signature, key.Q.Length);
     }
 
     public bool Verify(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)
@@ -57,10 +51,7 @@ internal sealed class DsaScheme(DsaKey key, SecureRandom random) : ISignatureSch
                 // fall back to BouncyCastle
             }
         }
-        int n = key.Q.Length;
-        var verifier = new DsaSigner();
-        verifier.Init(false, key.BouncyPublic());
-        return verifier.VerifySignature(input.ToArray(), Unsigned.ToBig(signature[..n]), Unsigned.ToBig(signature[n..]));
+        return BouncyDsaSignatures.Verify(new DsaSigner(), key.BouncyPublic(), input, signature, key.Q.Length);
     }
 
     public void Dispose()

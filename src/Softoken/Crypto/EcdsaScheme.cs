@@ -41,13 +41,7 @@ internal sealed class EcdsaScheme : ISignatureScheme
                 // fall back to BouncyCastle
             }
         }
-        var signer = new ECDsaSigner();
-        signer.Init(true, new ParametersWithRandom(key.BouncyPrivate(), random));
-        var rs = signer.GenerateSignature(input.ToArray());
-        int n = key.Curve.OrderLength;
-        Unsigned.FromBig(rs[0], n).CopyTo(signature);
-        Unsigned.FromBig(rs[1], n).CopyTo(signature[n..]);
-        return 2 * n;
+        return BouncyDsaSignatures.Sign(new ECDsaSigner(), new ParametersWithRandom(key.BouncyPrivate(), random), input, signature, key.Curve.OrderLength);
     }
 
     public bool Verify(ReadOnlySpan<byte> input, ReadOnlySpan<byte> signature)
@@ -64,10 +58,7 @@ internal sealed class EcdsaScheme : ISignatureScheme
                 // fall back to BouncyCastle
             }
         }
-        int n = key.Curve.OrderLength;
-        var verifier = new ECDsaSigner();
-        verifier.Init(false, bouncyPublic ?? key.CachedBouncyPublic());
-        return verifier.VerifySignature(input.ToArray(), Unsigned.ToBig(signature[..n]), Unsigned.ToBig(signature[n..]));
+        return BouncyDsaSignatures.Verify(new ECDsaSigner(), bouncyPublic ?? key.CachedBouncyPublic(), input, signature, key.Curve.OrderLength);
     }
 
     public void Dispose()
