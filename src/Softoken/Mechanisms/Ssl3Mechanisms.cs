@@ -67,16 +67,7 @@ internal static class Ssl3Mechanisms
         int mac = (int)p.MacSizeInBits / 8, key = (int)p.KeySizeInBits / 8, iv = (int)p.IvSizeInBits / 8;
         var block = new byte[2 * (mac + key + iv)];
         Ssl3.Expand(master, [.. p.ServerRandom, .. p.ClientRandom], block);
-        int at = 0;
-        byte[] Next(int n)
-        {
-            var part = block.AsSpan(at, n).ToArray();
-            at += n;
-            return part;
-        }
-        var material = new TlsKeyMaterial(Next(mac), Next(mac), Next(key), Next(key), Next(iv), Next(iv));
-        CryptographicOperations.ZeroMemory(block);
-        return new DeriveResult(new AttributeSet(), material);
+        return new DeriveResult(new AttributeSet(), TlsKeyMaterial.FromKeyBlock(block, mac, key, iv));
     }
 
     private static MechanismRow Mac(CKM type, HashAlgorithmName hash, int size) => new()

@@ -135,16 +135,7 @@ internal static class TlsMechanisms
         int mac = (int)p.MacSizeInBits / 8, key = (int)p.KeySizeInBits / 8, iv = (int)p.IvSizeInBits / 8;
         var block = new byte[2 * (mac + key + iv)];
         TlsPrf.Compute(Prf(p.PrfHashMechanism), master, KeyExpansionLabel, Concat(p.ServerRandom, p.ClientRandom), block);
-        int at = 0;
-        byte[] Next(int n)
-        {
-            var part = block.AsSpan(at, n).ToArray();
-            at += n;
-            return part;
-        }
-        var material = new TlsKeyMaterial(Next(mac), Next(mac), Next(key), Next(key), Next(iv), Next(iv));
-        CryptographicOperations.ZeroMemory(block);
-        return new DeriveResult(new AttributeSet(), material);
+        return new DeriveResult(new AttributeSet(), TlsKeyMaterial.FromKeyBlock(block, mac, key, iv));
     }
 
     private static byte[] PreMasterSecret(DeriveRequest request, bool rsa)

@@ -33,7 +33,24 @@ internal sealed record TlsVersionOutput(byte Major, byte Minor);
 /// CKA_KEY_TYPE, none when <see cref="ClientKey"/> is empty, i.e. ulKeySizeInBits is 0) and the native layer
 /// writes their handles and the IVs into CK_SSL3_KEY_MAT_OUT.</summary>
 internal sealed record TlsKeyMaterial(
-    byte[] ClientMacSecret, byte[] ServerMacSecret, byte[] ClientKey, byte[] ServerKey, byte[] ClientIv, byte[] ServerIv);
+    byte[] ClientMacSecret, byte[] ServerMacSecret, byte[] ClientKey, byte[] ServerKey, byte[] ClientIv, byte[] ServerIv)
+{
+    /// <summary>Cuts a key block (SSL 3.0 or TLS expansion) into the MAC secrets, the cipher keys and the IVs, in that
+    /// order, client first; the block is wiped.</summary>
+    public static TlsKeyMaterial FromKeyBlock(byte[] block, int macLength, int keyLength, int ivLength)
+    {
+        int at = 0;
+        byte[] Next(int n)
+        {
+            var part = block.AsSpan(at, n).ToArray();
+            at += n;
+            return part;
+        }
+        var material = new TlsKeyMaterial(Next(macLength), Next(macLength), Next(keyLength), Next(keyLength), Next(ivLength), Next(ivLength));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(block);
+        return material;
+    }
+}
 
 /// <summary>CK_NSS_MAC_CONSTANT_TIME_PARAMS (CKM_NSS_HMAC_CONSTANT_TIME, CKM_NSS_SSL3_MAC_CONSTANT_TIME): the MAC
 /// mechanism naming the hash, the record body's total length (data, MAC and padding) and the header that is MACed
