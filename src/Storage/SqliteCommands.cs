@@ -4,32 +4,6 @@ namespace Softoken.Storage;
 
 internal sealed partial class SqliteTokenStore
 {
-    private const int MaxStatements = 64;
-    private readonly Dictionary<string, SqliteCommand> statements = new(StringComparer.Ordinal);
-
-    /// <summary>A command for the hot reads (find, load), kept with its prepared statement for the life of the
-    /// connection: parsing and planning the SQL cost more than running it. Its parameters are cleared; the caller
-    /// binds them and must not dispose the command. Only call under <c>gate</c>.</summary>
-    private SqliteCommand Statement(string sql)
-    {
-        if (statements.TryGetValue(sql, out var cmd))
-        {
-            cmd.Parameters.Clear();
-            return cmd;
-        }
-        if (statements.Count >= MaxStatements) DisposeStatements();
-        cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        statements[sql] = cmd;
-        return cmd;
-    }
-
-    private void DisposeStatements()
-    {
-        foreach (var cmd in statements.Values) cmd.Dispose();
-        statements.Clear();
-    }
-
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         var cmd = connection.CreateCommand();

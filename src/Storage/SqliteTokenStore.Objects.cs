@@ -30,7 +30,8 @@ internal sealed partial class SqliteTokenStore
             // the same object in between.
             using var tx = SqlTransaction.ForWrite(connection);
             long id;
-            if (FindCore(duplicate, includePrivate) is [var existingId, ..] && LoadCore(existingId, masterKey) is { } existing
+            if (FindCore(writerStatements, duplicate, includePrivate) is [var existingId, ..]
+                && LoadCore(writerStatements, existingId, masterKey) is { } existing
                 && merge(existing) is { } merged)
             {
                 using (merged) ReplaceCore(existingId, merged, masterKey);
@@ -54,14 +55,11 @@ internal sealed partial class SqliteTokenStore
         return id;
     }
 
-    public StoredObject? Load(long id, byte[]? masterKey)
-    {
-        lock (gate) return LoadCore(id, masterKey);
-    }
+    public StoredObject? Load(long id, byte[]? masterKey) => readers.Read(r => LoadCore(r, id, masterKey));
 
-    private StoredObject? LoadCore(long id, byte[]? masterKey)
+    private static StoredObject? LoadCore(PreparedStatements statements, long id, byte[]? masterKey)
     {
-        var cmd = Statement("SELECT type, value, sealed FROM attributes WHERE object_id = $id");
+        var cmd = statements.Get("SELECT type, value, sealed FROM attributes WHERE object_id = $id");
         cmd.Parameters.AddWithValue("$id", id);
         using var reader = cmd.ExecuteReader();
         var attributes = new AttributeSet();
@@ -123,15 +121,14 @@ internal sealed partial class SqliteTokenStore
         }
     }
 
-    public IReadOnlyList<long> Find(IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria, bool includePrivate)
-    {
-        lock (gate) return FindCore(criteria, includePrivate);
-    }
+    public IReadOnlyList<long> Find(IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria, bool includePrivate) =>
+        readers.Read(r => FindCore(r, criteria, includePrivate));
 
-    private List<long> FindCore(IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria, bool includePrivate)
+    private static List<long> FindCore(PreparedStatements statements, IReadOnlyList<KeyValuePair<CKA, byte[]>> criteria,
+        bool includePrivate)
     {
         var ordered = criteria.OrderBy(c => Selectivity(c.Key)).ToArray();
-        var cmd = Statement(FindSql(ordered.Length, includePrivate));
+        var cmd = statements.Get(FindSql(ordered.Length, includePrivate));
         for (int i = 0; i < ordered.Length; i++)
         {
             cmd.Parameters.AddWithValue($"$t{i}", (long)ordered[i].Key);

@@ -7,16 +7,22 @@ using Softoken.Tokens;
 namespace Softoken.Storage;
 
 /// <summary>The key-storage token in one SQLite file (WAL mode, busy timeout), shared safely by several
-/// processes. Nothing is cached: every read asks the database. Opening an existing database writes nothing.</summary>
+/// processes. Nothing is cached: every read asks the database. Opening an existing database writes nothing.
+/// Writes, PIN records and read-then-write sequences go through one connection under <c>gate</c>; plain searches
+/// and loads through <see cref="ReadConnections"/>, so threads reading the token do not queue behind each other.</summary>
 internal sealed partial class SqliteTokenStore : ITokenStore
 {
     private const int BusyTimeoutMs = 15_000;
     private readonly SqliteConnection connection;
+    private readonly PreparedStatements writerStatements;
+    private readonly ReadConnections readers;
     private readonly Lock gate = new();
 
-    private SqliteTokenStore(SqliteConnection connection, string serial, bool readOnly)
+    private SqliteTokenStore(SqliteConnection connection, string connectionString, string serial, bool readOnly)
     {
         this.connection = connection;
+        writerStatements = new PreparedStatements(connection);
+        readers = new ReadConnections(() => OpenConnection(connectionString));
         Serial = serial;
         ReadOnly = readOnly;
     }
@@ -24,6 +30,9 @@ internal sealed partial class SqliteTokenStore : ITokenStore
     public string Serial { get; }
 
     public bool ReadOnly { get; }
+
+    /// <summary>Read connections waiting for the next search or load (for tests).</summary>
+    internal int IdleReaders => readers.IdleCount;
 
     /// <summary>Opens the token database named by <paramref name="config"/>, creating it (mode 0600, in a 0700
     /// directory) when it does not exist and the configuration allows writing.</summary>
@@ -35,17 +44,16 @@ internal sealed partial class SqliteTokenStore : ITokenStore
         if (create && config.ReadOnly)
             throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED, $"no token database at {path} and readOnly was given");
         if (create) CreateEmptyFile(path);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = config.ReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
             Pooling = false,
             DefaultTimeout = BusyTimeoutMs / 1000,
-        }.ToString());
+        }.ToString();
+        var connection = OpenConnection(connectionString);
         try
         {
-            connection.Open();
-            Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMs}");
             // WAL with synchronous=NORMAL: every commit is atomic and survives a killed process; only a power cut
             // can lose the last commits (never consistency). It saves an fsync per object change.
             Execute(connection, "PRAGMA synchronous=NORMAL");
@@ -56,7 +64,7 @@ internal sealed partial class SqliteTokenStore : ITokenStore
             if (version != Schema.CurrentVersion)
                 throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED, $"token database schema {version} is not supported");
             var serial = (string?)MetaValue(connection, "serial") ?? throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED);
-            return new SqliteTokenStore(connection, serial, config.ReadOnly);
+            return new SqliteTokenStore(connection, connectionString, serial, config.ReadOnly);
         }
         catch
         {
@@ -67,10 +75,27 @@ internal sealed partial class SqliteTokenStore : ITokenStore
 
     public void Dispose()
     {
+        readers.Dispose();
         lock (gate)
         {
-            DisposeStatements();
+            writerStatements.Dispose();
             connection.Dispose();
+        }
+    }
+
+    private static SqliteConnection OpenConnection(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMs}");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
         }
     }
 
