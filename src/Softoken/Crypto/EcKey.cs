@@ -26,6 +26,9 @@ internal sealed class EcKey : IDisposable
 
     private byte[]? point;
 
+    /// <summary>The private key object's CKA_VALUE array, for <see cref="PrivateFingerprints"/>.</summary>
+    private byte[]? valueArray;
+
     private EcKey(EcCurve curve, byte[]? d, byte[]? q)
     {
         Curve = curve;
@@ -49,10 +52,11 @@ internal sealed class EcKey : IDisposable
         KeyChecks.RequireType(key, CKK.CKK_EC);
         KeyChecks.RequirePrivate(key, CKA.CKA_VALUE);
         var curve = EcCurves.OfKey(key, CurveKind.Weierstrass);
-        var d = Unsigned.PadLeft(key.RequireBytes(CKA.CKA_VALUE), curve.OrderLength, CKR.CKR_KEY_SIZE_RANGE);
+        var value = key.RequireBytes(CKA.CKA_VALUE);
+        var d = Unsigned.PadLeft(value, curve.OrderLength, CKR.CKR_KEY_SIZE_RANGE);
         var scalar = Unsigned.ToBig(d);
         if (scalar.SignValue == 0 || scalar.CompareTo(curve.Bouncy.N) >= 0) throw new Pkcs11Exception(CKR.CKR_KEY_SIZE_RANGE);
-        return new EcKey(curve, d, null);
+        return new EcKey(curve, d, null) { valueArray = value };
     }
 
     /// <summary>The public half: a public key object's CKA_EC_POINT, or the point of a private key object.</summary>
@@ -223,8 +227,14 @@ internal sealed class EcKey : IDisposable
         return [pub.Fingerprint("ecdsa"), KeyFingerprint.Of("bc-public", pub.Curve.EncodedOid, pub.Q)];
     }
 
-    private KeyFingerprint Fingerprint(string use) =>
-        IsPrivate ? KeyFingerprint.Of(use + "-private", Curve.EncodedOid, D) : KeyFingerprint.Of(use + "-public", Curve.EncodedOid, point);
+    private KeyFingerprint Fingerprint(string use)
+    {
+        if (!IsPrivate) return KeyFingerprint.Of(use + "-public", Curve.EncodedOid, point);
+        if (valueArray is null) return PrivateFingerprint(use);
+        return PrivateFingerprints.Get(valueArray, Curve, use, this, static (key, u) => key.PrivateFingerprint(u));
+    }
+
+    private KeyFingerprint PrivateFingerprint(string use) => KeyFingerprint.Of(use + "-private", Curve.EncodedOid, D);
 
     private byte[] ComputePoint()
     {
