@@ -18,6 +18,13 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     /// they wipe, <see cref="Clone"/> shares them, and nothing else in the module writes into a value array.</summary>
     private static readonly byte[] SharedTrue = [1], SharedFalse = [0];
 
+    /// <summary>CKA_CLASS and CKA_KEY_TYPE decoded once: every operation init asks for them several times. Dropped
+    /// whenever either attribute is set or removed; an immutable pair, so threads reading a shared set may race to
+    /// fill it in with equal values.</summary>
+    private sealed record Kind(CKO? Class, CKK? KeyType);
+
+    private Kind? kind;
+
     public AttributeSet() => values = [];
 
     /// <summary>An empty set with room for <paramref name="capacity"/> attributes.</summary>
@@ -47,9 +54,17 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     public ulong RequireUlong(CKA type) =>
         Ulong(type) ?? throw new Pkcs11Exception(CKR.CKR_TEMPLATE_INCOMPLETE, type.ToString());
 
-    public CKO? Class => Ulong(CKA.CKA_CLASS) is { } c ? (CKO)c : null;
+    public CKO? Class => (kind ??= DecodeKind()).Class;
 
-    public CKK? KeyType => Ulong(CKA.CKA_KEY_TYPE) is { } k ? (CKK)k : null;
+    public CKK? KeyType => (kind ??= DecodeKind()).KeyType;
+
+    private Kind DecodeKind() =>
+        new(Ulong(CKA.CKA_CLASS) is { } c ? (CKO)c : null, Ulong(CKA.CKA_KEY_TYPE) is { } k ? (CKK)k : null);
+
+    private void Changed(CKA type)
+    {
+        if (type is CKA.CKA_CLASS or CKA.CKA_KEY_TYPE) kind = null;
+    }
 
     public ulong[] UlongArray(CKA type)
     {
@@ -63,6 +78,7 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     {
         if (values.TryGetValue(type, out var old) && !ReferenceEquals(old, value)) Wipe(old);
         values[type] = value;
+        Changed(type);
     }
 
     public void SetBool(CKA type, bool value) => Set(type, BoolValue(value));
@@ -77,7 +93,10 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     }
 
     /// <summary>Sets the value unless the attribute is already present.</summary>
-    public void Default(CKA type, byte[] value) => values.TryAdd(type, value);
+    public void Default(CKA type, byte[] value)
+    {
+        if (values.TryAdd(type, value)) Changed(type);
+    }
 
     public void DefaultBool(CKA type, bool value) => Default(type, BoolValue(value));
 
@@ -85,6 +104,7 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     {
         if (!values.Remove(type, out var old)) return false;
         Wipe(old);
+        Changed(type);
         return true;
     }
 
@@ -93,6 +113,7 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     {
         var copy = new AttributeSet(values.Count + room);
         foreach (var (type, value) in values) copy.values.Add(type, IsShared(value) ? value : (byte[])value.Clone());
+        copy.kind = kind;
         return copy;
     }
 
@@ -108,6 +129,7 @@ internal sealed class AttributeSet : IEnumerable<KeyValuePair<CKA, byte[]>>, IDi
     {
         foreach (var v in values.Values) Wipe(v);
         values.Clear();
+        kind = null;
     }
 
     private static byte[] BoolValue(bool value) => value ? SharedTrue : SharedFalse;
