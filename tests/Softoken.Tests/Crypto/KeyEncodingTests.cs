@@ -39,6 +39,20 @@ public sealed class KeyEncodingTests
     }
 
     [Fact]
+    public void RsaSubjectPublicKeyInfoIsBouncyCastlesEncoding()
+    {
+        // CKA_PUBLIC_KEY_INFO of RSA keys is encoded without BouncyCastle's key object (whose modulus validation
+        // costs milliseconds): the bytes must be what BouncyCastle's factory writes.
+        var (pub, priv) = TestKeys.Rsa2048;
+        var modulus = new Org.BouncyCastle.Math.BigInteger(1, pub.RequireBytes(CKA.CKA_MODULUS));
+        var exponent = new Org.BouncyCastle.Math.BigInteger(1, pub.RequireBytes(CKA.CKA_PUBLIC_EXPONENT));
+        var expected = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(
+            new Org.BouncyCastle.Crypto.Parameters.RsaKeyParameters(false, modulus, exponent)).GetDerEncoded();
+        Assert.Equal(expected, SubjectPublicKeyInfoEncoder.Encode(pub));
+        Assert.Equal(expected, SubjectPublicKeyInfoEncoder.Encode(priv));
+    }
+
+    [Fact]
     public void EcPrivateKeyInfoFromDotNetSignsForDotNet()
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP384);

@@ -144,4 +144,24 @@ public sealed class PlatformKeyCacheTests
         Assert.Throws<ObjectDisposedException>(() =>
             imported.SignHash(digest, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1));
     }
+
+    [Fact]
+    public void BouncyCastleRsaKeysAreMadeOncePerKeyAndForgottenWithIt()
+    {
+        var (pub, priv) = Pk.Generate(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN, Pk.Template((CKA.CKA_MODULUS_BITS, 1024)));
+        using var key = RsaKey.Private(priv);
+        using var publicKey = RsaKey.Public(pub);
+        var bouncyPrivate = key.BouncyPrivate();
+        var bouncyPublic = publicKey.BouncyPublic();
+        Assert.Same(bouncyPrivate, key.BouncyPrivate());
+        using (var again = RsaKey.Private(priv)) Assert.Same(bouncyPrivate, again.BouncyPrivate());
+        Assert.Same(bouncyPublic, publicKey.BouncyPublic());
+        Assert.True(bouncyPrivate.IsPrivate);
+        Assert.False(bouncyPublic.IsPrivate);
+        Assert.Equal(pub.RequireBytes(CKA.CKA_MODULUS), bouncyPublic.Modulus.ToByteArrayUnsigned());
+
+        KeyCaches.Forget(priv);
+        Assert.NotSame(bouncyPrivate, key.BouncyPrivate());
+        Assert.NotSame(bouncyPublic, publicKey.BouncyPublic());
+    }
 }

@@ -1,5 +1,9 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.X509;
 using Softoken.Objects;
+using Softoken.Pkcs11;
 
 namespace Softoken.Crypto.KeyEncoding;
 
@@ -7,6 +11,19 @@ namespace Softoken.Crypto.KeyEncoding;
 /// of the public half of a private key object.</summary>
 internal static class SubjectPublicKeyInfoEncoder
 {
-    public static byte[] Encode(AttributeSet key) =>
-        SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(BouncyKeys.ToPublic(key)).GetDerEncoded();
+    public static byte[] Encode(AttributeSet key) => key.KeyType == CKK.CKK_RSA
+        ? EncodeRsa(key)
+        : SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(BouncyKeys.ToPublic(key)).GetDerEncoded();
+
+    /// <summary>RFC 8017 appendix A.1.1 under rsaEncryption with NULL parameters, straight from the modulus and the
+    /// public exponent (RsaKey checks their form): going through BouncyCastle's RsaKeyParameters would first run its
+    /// modulus validation, 24 ms for RSA-2048 and 166 ms for RSA-4096, on every key created, generated or
+    /// unwrapped.</summary>
+    private static byte[] EncodeRsa(AttributeSet key)
+    {
+        using var rsa = RsaKey.Public(key);
+        var structure = new RsaPublicKeyStructure(Unsigned.ToBig(rsa.Modulus), Unsigned.ToBig(rsa.PublicExponent!));
+        return new SubjectPublicKeyInfo(new AlgorithmIdentifier(PkcsObjectIdentifiers.RsaEncryption, DerNull.Instance), structure)
+            .GetDerEncoded();
+    }
 }
