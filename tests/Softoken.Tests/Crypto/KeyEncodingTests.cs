@@ -85,6 +85,13 @@ public sealed class KeyEncodingTests
         using var pub = DSA.Create();
         pub.ImportSubjectPublicKeyInfo(SubjectPublicKeyInfoEncoder.Encode(decoded), out _);
         Assert.Equal(dsa.ExportParameters(false).Y, pub.ExportParameters(false).Y);
+        // Written without BouncyCastle's key object, byte for byte what its factory writes.
+        var dp = dsa.ExportParameters(false);
+        Org.BouncyCastle.Math.BigInteger Big(byte[] v) => new(1, v);
+        var bcPublic = new Org.BouncyCastle.Crypto.Parameters.DsaPublicKeyParameters(Big(dp.Y!),
+            new Org.BouncyCastle.Crypto.Parameters.DsaParameters(Big(dp.P!), Big(dp.Q!), Big(dp.G!)));
+        Assert.Equal(Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(bcPublic).GetDerEncoded(),
+            SubjectPublicKeyInfoEncoder.Encode(decoded));
 
         var dh = Pk.Key(CKO.CKO_PRIVATE_KEY, CKK.CKK_DH, (CKA.CKA_PRIME, dsa.ExportParameters(false).P!), (CKA.CKA_BASE, new byte[] { 2 }),
             (CKA.CKA_VALUE, RandomNumberGenerator.GetBytes(20)));
