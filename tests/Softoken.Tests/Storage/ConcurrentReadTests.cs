@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Softoken.Configuration;
 using Softoken.Objects;
 using Softoken.Pkcs11;
@@ -96,12 +97,17 @@ public sealed class ConcurrentReadTests : IDisposable
         Assert.Equal(0, store.IdleReaders);
         for (int i = 0; i < 100; i++) Assert.Single(store.Find(ById(1), includePrivate: false));
         Assert.Equal(1, store.IdleReaders);
+        // Sixteen threads of their own (the thread pool would start them slowly), released together.
         using var start = new Barrier(16);
-        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 16 }, _ =>
+        int found = 0;
+        var threads = Enumerable.Range(0, 16).Select(_ => new Thread(() =>
         {
             start.SignalAndWait();
-            for (int i = 0; i < 50; i++) Assert.Single(store.Find(ById(1), includePrivate: false));
-        });
+            for (int i = 0; i < 50; i++) Interlocked.Add(ref found, store.Find(ById(1), includePrivate: false).Count);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Equal(16 * 50, found);
         Assert.InRange(store.IdleReaders, 1, 8);
     }
 
@@ -117,6 +123,28 @@ public sealed class ConcurrentReadTests : IDisposable
         // SQLite checkpoints and deletes the WAL only when the last connection to the file closes.
         Assert.False(File.Exists(Config.DatabasePath + "-wal"));
         Assert.Throws<ObjectDisposedException>(() => store.Find(ById(1), includePrivate: false));
+    }
+
+    [Fact]
+    public void AReadConnectionRefusesToWriteAndKeepsItsPageCache()
+    {
+        using var store = SqliteTokenStore.Open(Config);
+        long id = store.Insert(Key(2), masterKey);
+        using var readers = new ReadConnections(() =>
+        {
+            var connection = new SqliteConnection($"Data Source={Config.DatabasePath};Pooling=False");
+            connection.Open();
+            return connection;
+        });
+        var e = Assert.Throws<SqliteException>(() => readers.Read(r =>
+        {
+            var delete = r.Get("DELETE FROM objects WHERE id = $id");
+            delete.Parameters.AddWithValue("$id", id);
+            return delete.ExecuteNonQuery();
+        }));
+        Assert.Equal(8, e.SqliteErrorCode); // SQLITE_READONLY: PRAGMA query_only
+        Assert.Equal(-16384L, readers.Read(r => (long)r.Get("PRAGMA cache_size").ExecuteScalar()!));
+        Assert.Equal([id], store.Find(ById(2), includePrivate: false));
     }
 
     [Fact]
