@@ -10,15 +10,8 @@ namespace Softoken.Tests.Storage;
 
 /// <summary>Searches and loads run on their own read connections (ReadConnections): they must see every commit that
 /// happened before they started, reuse their connections, and close them all with the store.</summary>
-public sealed class ConcurrentReadTests : IDisposable
+public sealed class ConcurrentReadTests : StoreTest
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("softoken-readers-");
-    private readonly byte[] masterKey = PinVault.NewMasterKey();
-
-    private ModuleConfig Config => ModuleConfig.FromParameters($"configdir='sql:{dir.FullName}' pinIterations=1000", "test", dir.FullName);
-
-    public void Dispose() => dir.Delete(recursive: true);
-
     private static AttributeSet Key(int n, bool isPrivate = false)
     {
         var template = Attrs.AesKey(16, (CKA.CKA_TOKEN, true), (CKA.CKA_PRIVATE, isPrivate), (CKA.CKA_ID, Id(n)));
@@ -52,14 +45,14 @@ public sealed class ConcurrentReadTests : IDisposable
                 int n = random.Next(visible);
                 var found = store.Find(ById(n), includePrivate: true);
                 if (found.Count != 1 || found[0] != Volatile.Read(ref ids[n])) failures.Enqueue($"find {n}: {found.Count} results");
-                else if (store.Load(found[0], masterKey)?.Attributes.Bytes(CKA.CKA_VALUE) is not { } value || !value.SequenceEqual(Value(n)))
+                else if (store.Load(found[0], MasterKey)?.Attributes.Bytes(CKA.CKA_VALUE) is not { } value || !value.SequenceEqual(Value(n)))
                     failures.Enqueue($"load {n}");
                 Interlocked.Increment(ref checks);
             }
         })).ToArray();
         for (int n = 0; n < Count; n++)
         {
-            Volatile.Write(ref ids[n], store.Insert(Key(n), masterKey));
+            Volatile.Write(ref ids[n], store.Insert(Key(n), MasterKey));
             Volatile.Write(ref published, n + 1);
         }
         while (Volatile.Read(ref checks) < 2000) Thread.Sleep(1);
@@ -72,18 +65,18 @@ public sealed class ConcurrentReadTests : IDisposable
     public void AReaderDoesNotSeeADeletedObject()
     {
         using var store = SqliteTokenStore.Open(Config);
-        long id = store.Insert(Key(1), masterKey);
+        long id = store.Insert(Key(1), MasterKey);
         Assert.Equal([id], store.Find(ById(1), includePrivate: false));
         Assert.True(store.Delete(id));
         Assert.Empty(store.Find(ById(1), includePrivate: false));
-        Assert.Null(store.Load(id, masterKey));
+        Assert.Null(store.Load(id, MasterKey));
     }
 
     [Fact]
     public void PrivateObjectsStayHiddenFromReadsWithoutTheUser()
     {
         using var store = SqliteTokenStore.Open(Config);
-        long id = store.Insert(Key(7, isPrivate: true), masterKey);
+        long id = store.Insert(Key(7, isPrivate: true), MasterKey);
         Assert.Empty(store.Find(ById(7), includePrivate: false));
         Assert.Equal([id], store.Find(ById(7), includePrivate: true));
         Assert.Contains(CKA.CKA_VALUE, store.Load(id, null)!.Locked);
@@ -93,7 +86,7 @@ public sealed class ConcurrentReadTests : IDisposable
     public void ReadConnectionsAreReusedAndBounded()
     {
         using var store = SqliteTokenStore.Open(Config);
-        store.Insert(Key(1), masterKey);
+        store.Insert(Key(1), MasterKey);
         Assert.Equal(0, store.IdleReaders);
         for (int i = 0; i < 100; i++) Assert.Single(store.Find(ById(1), includePrivate: false));
         Assert.Equal(1, store.IdleReaders);
@@ -115,7 +108,7 @@ public sealed class ConcurrentReadTests : IDisposable
     public void DisposingTheStoreClosesEveryReadConnection()
     {
         var store = SqliteTokenStore.Open(Config);
-        store.Insert(Key(1), masterKey);
+        store.Insert(Key(1), MasterKey);
         Parallel.For(0, 8, _ => Assert.Single(store.Find(ById(1), includePrivate: false)));
         Assert.True(store.IdleReaders >= 1);
         Assert.True(File.Exists(Config.DatabasePath + "-wal"));
@@ -129,7 +122,7 @@ public sealed class ConcurrentReadTests : IDisposable
     public void AReadConnectionRefusesToWriteAndKeepsItsPageCache()
     {
         using var store = SqliteTokenStore.Open(Config);
-        long id = store.Insert(Key(2), masterKey);
+        long id = store.Insert(Key(2), MasterKey);
         using var readers = new ReadConnections(() =>
         {
             var connection = new SqliteConnection($"Data Source={Config.DatabasePath};Pooling=False");
@@ -151,11 +144,11 @@ public sealed class ConcurrentReadTests : IDisposable
     public void AReadOnlyTokenIsReadThroughItsReaders()
     {
         long id;
-        using (var writable = SqliteTokenStore.Open(Config)) id = writable.Insert(Key(3), masterKey);
-        var readOnly = ModuleConfig.FromParameters($"configdir='sql:{dir.FullName}' flags=readOnly", "test", dir.FullName);
+        using (var writable = SqliteTokenStore.Open(Config)) id = writable.Insert(Key(3), MasterKey);
+        var readOnly = ModuleConfig.FromParameters($"configdir='sql:{DirectoryPath}' flags=readOnly", "test", DirectoryPath);
         using var store = SqliteTokenStore.Open(readOnly);
         Assert.True(store.ReadOnly);
         Assert.Equal([id], store.Find(ById(3), includePrivate: true));
-        Assert.Equal(Value(3), store.Load(id, masterKey)!.Attributes.Bytes(CKA.CKA_VALUE));
+        Assert.Equal(Value(3), store.Load(id, MasterKey)!.Attributes.Bytes(CKA.CKA_VALUE));
     }
 }

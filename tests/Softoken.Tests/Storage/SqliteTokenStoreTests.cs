@@ -8,15 +8,8 @@ using Softoken.Tokens;
 
 namespace Softoken.Tests.Storage;
 
-public sealed class SqliteTokenStoreTests : IDisposable
+public sealed class SqliteTokenStoreTests : StoreTest
 {
-    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("softoken-store-");
-    private readonly byte[] masterKey = PinVault.NewMasterKey();
-
-    private ModuleConfig Config => ModuleConfig.FromParameters($"configdir='sql:{dir.FullName}' pinIterations=1000", "test", dir.FullName);
-
-    public void Dispose() => dir.Delete(recursive: true);
-
     private static AttributeSet SecretKey(byte[] value, string label, bool token = true)
     {
         var template = Attrs.AesKey(value.Length, (CKA.CKA_TOKEN, token), (CKA.CKA_LABEL, label), (CKA.CKA_ID, new byte[] { 0xA1, 0xB2 }));
@@ -47,8 +40,8 @@ public sealed class SqliteTokenStoreTests : IDisposable
     {
         var secret = "0123456789abcdefFEDCBA9876543210"u8.ToArray();
         using var store = SqliteTokenStore.Open(Config);
-        long id = store.Insert(SecretKey(secret, "k1"), masterKey);
-        var loaded = store.Load(id, masterKey)!;
+        long id = store.Insert(SecretKey(secret, "k1"), MasterKey);
+        var loaded = store.Load(id, MasterKey)!;
         Assert.Equal(secret, loaded.Attributes.Bytes(CKA.CKA_VALUE));
         Assert.Empty(loaded.Locked);
         var locked = store.Load(id, null)!;
@@ -56,7 +49,7 @@ public sealed class SqliteTokenStoreTests : IDisposable
         Assert.Contains(CKA.CKA_VALUE, locked.Locked);
         store.Dispose();
         SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(dir.FullName))
+        foreach (var file in Directory.GetFiles(DirectoryPath))
         {
             var bytes = File.ReadAllBytes(file);
             Assert.Equal(-1, bytes.AsSpan().IndexOf(secret));
@@ -77,8 +70,8 @@ public sealed class SqliteTokenStoreTests : IDisposable
     {
         using (var store = SqliteTokenStore.Open(Config))
         {
-            store.Insert(SecretKey(new byte[16], "a"), masterKey);
-            store.Insert(SecretKey(Enumerable.Repeat((byte)9, 16).ToArray(), "b"), masterKey);
+            store.Insert(SecretKey(new byte[16], "a"), MasterKey);
+            store.Insert(SecretKey(Enumerable.Repeat((byte)9, 16).ToArray(), "b"), MasterKey);
         }
         using (var raw = new SqliteConnection($"Data Source={Config.DatabasePath};Pooling=False"))
         {
@@ -88,7 +81,7 @@ public sealed class SqliteTokenStoreTests : IDisposable
             Assert.Equal(1, cmd.ExecuteNonQuery());
         }
         using var reopened = SqliteTokenStore.Open(Config);
-        var e = Assert.Throws<Pkcs11Exception>(() => reopened.Load(1, masterKey));
+        var e = Assert.Throws<Pkcs11Exception>(() => reopened.Load(1, MasterKey));
         Assert.Equal(CKR.CKR_DEVICE_ERROR, e.Rv);
     }
 
@@ -100,8 +93,8 @@ public sealed class SqliteTokenStoreTests : IDisposable
             (CKA.CKA_LABEL, "same"), (CKA.CKA_VALUE, new byte[] { 1 })), ObjectOrigin.Created);
         var privateData = ObjectBuilder.Build(Attrs.Of((CKA.CKA_CLASS, CKO.CKO_DATA), (CKA.CKA_TOKEN, true),
             (CKA.CKA_PRIVATE, true), (CKA.CKA_LABEL, "same"), (CKA.CKA_VALUE, new byte[] { 2 })), ObjectOrigin.Created);
-        long a = store.Insert(publicData, masterKey);
-        long b = store.Insert(privateData, masterKey);
+        long a = store.Insert(publicData, MasterKey);
+        long b = store.Insert(privateData, MasterKey);
         var label = new KeyValuePair<CKA, byte[]>(CKA.CKA_LABEL, "same"u8.ToArray());
         Assert.Equal([a, b], store.Find([label], includePrivate: true));
         Assert.Equal([a], store.Find([label], includePrivate: false));
@@ -115,21 +108,21 @@ public sealed class SqliteTokenStoreTests : IDisposable
     {
         using var store = SqliteTokenStore.Open(Config);
         var label = new KeyValuePair<CKA, byte[]>(CKA.CKA_LABEL, "k1"u8.ToArray());
-        long first = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, _ => null, masterKey);
+        long first = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, _ => null, MasterKey);
         // A match whose merge gives null is left alone: a second object is stored.
-        long second = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, _ => null, masterKey);
+        long second = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, _ => null, MasterKey);
         Assert.NotEqual(first, second);
         long merged = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: true, existing =>
         {
             var update = existing.Attributes.Clone();
             update.Set(CKA.CKA_LABEL, "merged"u8.ToArray());
             return update;
-        }, masterKey);
+        }, MasterKey);
         Assert.Equal(first, merged);
-        Assert.Equal("merged"u8.ToArray(), store.Load(first, masterKey)!.Attributes.Bytes(CKA.CKA_LABEL));
-        Assert.Equal(new byte[16], store.Load(first, masterKey)!.Attributes.Bytes(CKA.CKA_VALUE));
+        Assert.Equal("merged"u8.ToArray(), store.Load(first, MasterKey)!.Attributes.Bytes(CKA.CKA_LABEL));
+        Assert.Equal(new byte[16], store.Load(first, MasterKey)!.Attributes.Bytes(CKA.CKA_VALUE));
         // Private objects are not matched unless asked for.
-        long hidden = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: false, _ => throw new InvalidOperationException(), masterKey);
+        long hidden = store.Import(SecretKey(new byte[16], "k1"), [label], includePrivate: false, _ => throw new InvalidOperationException(), MasterKey);
         Assert.Equal(3, new[] { first, second, hidden }.Distinct().Count());
     }
 
@@ -138,10 +131,10 @@ public sealed class SqliteTokenStoreTests : IDisposable
     {
         using var first = SqliteTokenStore.Open(Config);
         using var second = SqliteTokenStore.Open(Config);
-        long id = first.Insert(SecretKey(new byte[16], "shared"), masterKey);
+        long id = first.Insert(SecretKey(new byte[16], "shared"), MasterKey);
         Assert.Equal([id], second.Find([new(CKA.CKA_LABEL, "shared"u8.ToArray())], includePrivate: true));
         Assert.True(second.Delete(id));
-        Assert.Null(first.Load(id, masterKey));
+        Assert.Null(first.Load(id, MasterKey));
         Assert.Equal(1, second.RecordFailure(CKU.CKU_SO));
         Assert.Equal(1, first.Read().SoFailures);
     }
